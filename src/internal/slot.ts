@@ -1,0 +1,40 @@
+/**
+ * Redis Cluster key slots: CRC16 (XMODEM) of the key, or of its hash tag, modulo 16384.
+ * Used to split batches per slot and to reject scripts whose keys would fail with CROSSSLOT.
+ */
+
+const TABLE = new Uint16Array(256)
+for (let i = 0; i < 256; i++) {
+  let crc = i << 8
+  for (let j = 0; j < 8; j++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff
+  TABLE[i] = crc
+}
+
+function crc16(bytes: Uint8Array, start: number, end: number): number {
+  let crc = 0
+  for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ bytes[i]!) & 0xff]!
+  return crc
+}
+
+/** The cluster slot (0-16383) a key maps to, honouring `{hash tags}` as Redis does. */
+export function keySlot(key: string | Buffer): number {
+  const bytes = typeof key === 'string' ? Buffer.from(key) : key
+  const open = bytes.indexOf(0x7b) // '{'
+  if (open !== -1) {
+    const close = bytes.indexOf(0x7d, open + 1) // '}'
+    if (close > open + 1) return crc16(bytes, open + 1, close) & 16383
+  }
+  return crc16(bytes, 0, bytes.length) & 16383
+}
+
+/** Groups items by the slot of their key, keeping each group's original positions. */
+export function groupBySlot<T>(items: readonly T[], keyOf: (item: T) => string): Map<number, number[]> {
+  const groups = new Map<number, number[]>()
+  items.forEach((item, index) => {
+    const slot = keySlot(keyOf(item))
+    const group = groups.get(slot)
+    if (group) group.push(index)
+    else groups.set(slot, [index])
+  })
+  return groups
+}

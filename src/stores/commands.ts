@@ -1,0 +1,263 @@
+/**
+ * What every Store needs to know about each command, in one table: which keys it touches (for
+ * cluster slot grouping and the failover journal), whether it writes, and how its arguments are
+ * checked. Both stores run `checkCommand` first, so bad input fails identically everywhere.
+ */
+import type { CommandName, Commands } from './types.js'
+import {
+  assertBitOffset,
+  assertChannel,
+  assertFinite,
+  assertInteger,
+  assertKey,
+  assertKeys,
+  assertScoreBound,
+  assertStrings,
+  assertTtl,
+  assertValue,
+} from '../internal/validate.js'
+import { invalidArgument } from '../errors.js'
+import { describe } from '../internal/keys.js'
+
+export interface CheckContext {
+  maxValueBytes: number
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: specs are indexed by name; each check narrows its own tuple
+type AnyArgs = any[]
+
+export interface CommandSpec {
+  /** true when the command may modify data. */
+  readonly write: boolean
+  /** The keys the command reads or writes, in the order Redis takes them. */
+  keys(args: AnyArgs): string[]
+  /** Throws a RedisKitError for invalid arguments. */
+  check(args: AnyArgs, ctx: CheckContext): void
+}
+
+const first = (args: AnyArgs): string[] => [args[0]]
+const list = (args: AnyArgs): string[] => args[0]
+const destAndList = (args: AnyArgs): string[] => [args[0], ...args[1]]
+
+function oneKey(write: boolean, check: (args: AnyArgs, ctx: CheckContext) => void = () => {}): CommandSpec {
+  return {
+    write,
+    keys: first,
+    check(args, ctx) {
+      assertKey(args[0])
+      check(args, ctx)
+    },
+  }
+}
+
+function manyKeys(write: boolean): CommandSpec {
+  return { write, keys: list, check: (args) => assertKeys(args[0]) }
+}
+
+function checkExpireMode(mode: unknown): void {
+  if (mode !== undefined && mode !== 'NX' && mode !== 'XX' && mode !== 'GT' && mode !== 'LT') {
+    throw invalidArgument(`expire mode must be 'NX', 'XX', 'GT' or 'LT' (got ${describe(mode)})`)
+  }
+}
+
+function checkSetOptions(options: unknown): void {
+  if (options === undefined) return
+  if (typeof options !== 'object' || options === null) throw invalidArgument('set options must be an object')
+  const o = options as Record<string, unknown>
+  if (o.ex !== undefined) assertTtl(o.ex, 'ex (seconds)')
+  if (o.px !== undefined) assertTtl(o.px, 'px (milliseconds)')
+  const expiries = [o.ex !== undefined, o.px !== undefined, o.keepTtl === true].filter(Boolean).length
+  if (expiries > 1) throw invalidArgument('set options: use only one of ex, px and keepTtl')
+  if (o.nx && o.xx) throw invalidArgument('set options: nx and xx cannot both be true')
+}
+
+function checkFieldMap(fields: unknown, ctx: CheckContext): void {
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+    throw invalidArgument(`hash fields must be an object of field → value (got ${describe(fields)})`)
+  }
+  const entries = Object.entries(fields)
+  if (entries.length === 0) throw invalidArgument('hset needs at least one field')
+  for (const [field, value] of entries) assertValue(value, ctx.maxValueBytes, `hash field ${JSON.stringify(field)}`)
+}
+
+function checkScoredMembers(members: unknown): void {
+  if (!Array.isArray(members) || members.length === 0) {
+    throw invalidArgument('zadd needs a non-empty array of { member, score }')
+  }
+  for (const m of members) {
+    if (typeof m !== 'object' || m === null || typeof m.member !== 'string') {
+      throw invalidArgument(`each zadd entry must be { member: string, score: number } (got ${describe(m)})`)
+    }
+    if (typeof m.score !== 'number' || Number.isNaN(m.score)) {
+      throw invalidArgument(`score of ${JSON.stringify(m.member)} must be a number (got ${describe(m.score)})`)
+    }
+  }
+}
+
+function checkZAddOptions(o: Record<string, unknown> | undefined): void {
+  if (!o) return
+  if (o.nx && o.xx) throw invalidArgument('zadd options: nx and xx cannot both be true')
+  if ((o.gt || o.lt) && o.nx) throw invalidArgument('zadd options: gt/lt cannot be combined with nx')
+  if (o.gt && o.lt) throw invalidArgument('zadd options: gt and lt cannot both be true')
+}
+
+function checkRange(args: AnyArgs): void {
+  const options = (args[3] ?? {}) as { by?: string; limit?: { offset: unknown; count: unknown } }
+  if (options.by !== undefined && options.by !== 'rank' && options.by !== 'score') {
+    throw invalidArgument(`zrange by must be 'rank' or 'score' (got ${describe(options.by)})`)
+  }
+  if (options.by === 'score') {
+    assertScoreBound(args[1], 'zrange start')
+    assertScoreBound(args[2], 'zrange stop')
+    if (options.limit) {
+      assertInteger(options.limit.offset, 'limit.offset')
+      assertInteger(options.limit.count, 'limit.count')
+    }
+  } else {
+    assertInteger(args[1], 'zrange start (a rank)')
+    assertInteger(args[2], 'zrange stop (a rank)')
+    if (options.limit) throw invalidArgument("zrange limit needs by: 'score'")
+  }
+}
+
+const ZRANGE: CommandSpec = oneKey(false, checkRange)
+
+export const COMMANDS: { readonly [K in CommandName]: CommandSpec } = {
+  get: oneKey(false),
+  getBuffer: oneKey(false),
+  set: oneKey(true, (a, ctx) => {
+    assertValue(a[1], ctx.maxValueBytes)
+    checkSetOptions(a[2])
+  }),
+  mget: manyKeys(false),
+  mgetBuffer: manyKeys(false),
+  incrby: oneKey(true, (a) => assertInteger(a[1], 'increment')),
+  incrbyfloat: oneKey(true, (a) => assertFinite(a[1], 'increment')),
+  getdel: oneKey(true),
+  del: manyKeys(true),
+  unlink: manyKeys(true),
+  exists: manyKeys(false),
+  expire: oneKey(true, (a) => {
+    assertTtl(a[1], 'seconds')
+    checkExpireMode(a[2])
+  }),
+  pexpire: oneKey(true, (a) => {
+    assertTtl(a[1], 'milliseconds')
+    checkExpireMode(a[2])
+  }),
+  ttl: oneKey(false),
+  pttl: oneKey(false),
+  persist: oneKey(true),
+  type: oneKey(false),
+  hset: oneKey(true, (a, ctx) => checkFieldMap(a[1], ctx)),
+  hget: oneKey(false, (a) => assertKey(a[1], 'field')),
+  hmget: oneKey(false, (a) => assertStrings(a[1], 'fields')),
+  hgetall: oneKey(false),
+  hdel: oneKey(true, (a) => assertStrings(a[1], 'fields')),
+  hincrby: oneKey(true, (a) => {
+    assertKey(a[1], 'field')
+    assertInteger(a[2], 'increment')
+  }),
+  sadd: oneKey(true, (a) => assertStrings(a[1], 'members')),
+  srem: oneKey(true, (a) => assertStrings(a[1], 'members')),
+  smembers: oneKey(false),
+  sismember: oneKey(false, (a) => assertKey(a[1], 'member')),
+  scard: oneKey(false),
+  zadd: oneKey(true, (a) => {
+    checkScoredMembers(a[1])
+    checkZAddOptions(a[2])
+  }),
+  zincrby: oneKey(true, (a) => {
+    assertFinite(a[1], 'increment')
+    assertKey(a[2], 'member')
+  }),
+  zscore: oneKey(false, (a) => assertKey(a[1], 'member')),
+  zrank: oneKey(false, (a) => assertKey(a[1], 'member')),
+  zrange: ZRANGE,
+  zrangeWithScores: ZRANGE,
+  zrem: oneKey(true, (a) => assertStrings(a[1], 'members')),
+  zcard: oneKey(false),
+  zremrangebyrank: oneKey(true, (a) => {
+    assertInteger(a[1], 'start')
+    assertInteger(a[2], 'stop')
+  }),
+  zremrangebyscore: oneKey(true, (a) => {
+    assertScoreBound(a[1], 'min')
+    assertScoreBound(a[2], 'max')
+  }),
+  zunionstore: {
+    write: true,
+    keys: destAndList,
+    check(a) {
+      assertKey(a[0], 'destination')
+      assertKeys(a[1])
+      const o = a[2] as { weights?: unknown; aggregate?: unknown } | undefined
+      if (o?.weights !== undefined) {
+        if (!Array.isArray(o.weights) || o.weights.length !== a[1].length) {
+          throw invalidArgument('zunionstore weights must have one number per source key')
+        }
+        for (const w of o.weights) assertFinite(w, 'each weight')
+      }
+      if (o?.aggregate !== undefined && !['SUM', 'MIN', 'MAX'].includes(o.aggregate as string)) {
+        throw invalidArgument(`aggregate must be 'SUM', 'MIN' or 'MAX' (got ${describe(o.aggregate)})`)
+      }
+    },
+  },
+  pfadd: oneKey(true, (a) => {
+    if (!Array.isArray(a[1])) throw invalidArgument('pfadd elements must be an array of strings')
+    for (const e of a[1]) assertKey(e, 'each element')
+  }),
+  pfcount: manyKeys(false),
+  pfmerge: {
+    write: true,
+    keys: destAndList,
+    check(a) {
+      assertKey(a[0], 'destination')
+      assertKeys(a[1], 'sources', true)
+    },
+  },
+  setbit: oneKey(true, (a) => {
+    assertBitOffset(a[1])
+    if (a[2] !== 0 && a[2] !== 1) throw invalidArgument(`bit value must be 0 or 1 (got ${describe(a[2])})`)
+  }),
+  getbit: oneKey(false, (a) => assertBitOffset(a[1])),
+  bitcount: oneKey(false, (a) => {
+    const r = a[1] as { start: unknown; end: unknown; unit?: unknown } | undefined
+    if (r === undefined) return
+    assertInteger(r.start, 'bitcount start')
+    assertInteger(r.end, 'bitcount end')
+    if (r.unit !== undefined && r.unit !== 'BYTE' && r.unit !== 'BIT') {
+      throw invalidArgument(`bitcount unit must be 'BYTE' or 'BIT' (got ${describe(r.unit)})`)
+    }
+  }),
+  bitop: {
+    write: true,
+    keys: (a) => [a[1], ...a[2]],
+    check(a) {
+      if (!['AND', 'OR', 'XOR', 'NOT'].includes(a[0])) {
+        throw invalidArgument(`bitop operation must be 'AND', 'OR', 'XOR' or 'NOT' (got ${describe(a[0])})`)
+      }
+      assertKey(a[1], 'destination')
+      assertKeys(a[2])
+      if (a[0] === 'NOT' && a[2].length !== 1) throw invalidArgument('bitop NOT takes exactly one source key')
+    },
+  },
+  publish: {
+    write: false,
+    keys: () => [],
+    check(a, ctx) {
+      assertChannel(a[0])
+      assertValue(a[1], ctx.maxValueBytes, 'message')
+      if (typeof a[1] === 'number') throw invalidArgument('message must be a string or a Buffer')
+    },
+  },
+}
+
+/** Validates a command's arguments; throws a RedisKitError naming the fix. */
+export function checkCommand(name: CommandName, args: AnyArgs, ctx: CheckContext): void {
+  const spec = COMMANDS[name]
+  if (!spec) throw invalidArgument(`unknown command ${describe(name)}`)
+  spec.check(args, ctx)
+}
+
+export type CommandArgs<K extends CommandName> = Parameters<Commands[K]>

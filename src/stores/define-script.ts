@@ -1,0 +1,82 @@
+/**
+ * Scripts as typed data: Lua for Redis, a synchronous JavaScript twin for the memory store, and
+ * the SHA1 for EVALSHA, in one object. The parity suite runs both on the same inputs.
+ */
+import { createHash } from 'node:crypto'
+import { invalidArgument, RedisKitError } from '../errors.js'
+import { keySlot } from '../internal/slot.js'
+import type { Script, ScriptContext, ScriptReply, StoreValue } from './types.js'
+
+export interface ScriptDefinition<R extends ScriptReply> {
+  /** A unique, descriptive name (shown in errors). */
+  name: string
+  /** The names of the KEYS, in order. Every call passes exactly this many keys. */
+  keys: readonly string[]
+  /** The Lua body. Keys only through KEYS, data only through ARGV. */
+  lua: string
+  /** The twin, run by the memory store: the same effects and the same reply as the Lua. */
+  run: (redis: ScriptContext, keys: string[], argv: string[]) => R
+}
+
+/** Defines a script. The result is frozen and can be shared by every store. */
+export function defineScript<R extends ScriptReply>(definition: ScriptDefinition<R>): Script<R> {
+  const { name, keys, lua, run } = definition
+  if (typeof name !== 'string' || !name) throw invalidArgument('defineScript needs a name')
+  if (typeof lua !== 'string' || !lua.trim()) throw invalidArgument(`script ${name}: lua must be a non-empty string`)
+  if (typeof run !== 'function') throw invalidArgument(`script ${name}: run (the JavaScript twin) must be a function`)
+  if (!Array.isArray(keys)) throw invalidArgument(`script ${name}: keys must be an array of key names`)
+  const sha1 = createHash('sha1').update(lua).digest('hex')
+  return Object.freeze({ name, keys: Object.freeze([...keys]), lua, sha1, run })
+}
+
+/**
+ * Checks a script call and turns its arguments into the strings Lua sees in ARGV. Keys must
+ * all hash to one cluster slot (share a `{hash tag}`), on every store, so that a script that
+ * works on memory also works on Redis Cluster.
+ */
+export function prepareScriptCall(script: Script, keys: readonly string[], args: readonly StoreValue[]): string[] {
+  if (!script || typeof script.sha1 !== 'string') throw invalidArgument('eval needs a script made by defineScript()')
+  if (!Array.isArray(keys) || keys.length !== script.keys.length) {
+    throw invalidArgument(`script ${script.name} takes ${script.keys.length} keys (${script.keys.join(', ')})`)
+  }
+  let slot = -1
+  for (const key of keys) {
+    if (typeof key !== 'string') throw invalidArgument(`script ${script.name}: every key must be a string`)
+    const s = keySlot(key)
+    if (slot !== -1 && s !== slot) {
+      throw new RedisKitError(
+        'CROSSSLOT',
+        `script ${script.name}: its keys hash to different cluster slots; give them a shared {hash tag}`,
+      )
+    }
+    slot = s
+  }
+  if (!Array.isArray(args)) throw invalidArgument(`script ${script.name}: args must be an array`)
+  return args.map((arg, i) => {
+    if (typeof arg === 'string') return arg
+    if (typeof arg === 'number' && Number.isFinite(arg)) return String(arg)
+    if (Buffer.isBuffer(arg)) return arg.toString('utf8') // twins see UTF-8 text; Lua sees the bytes
+    throw invalidArgument(`script ${script.name}: argument ${i} must be a string, Buffer or finite number`)
+  })
+}
+
+/**
+ * Applies Redis's Lua → reply conversion to a twin's result, so that twins may return plain
+ * JavaScript: numbers are truncated to integers, true → 1, false → null, and an array stops
+ * at its first null/undefined (a Lua table ends at its first nil).
+ */
+export function toScriptReply(value: unknown): ScriptReply {
+  if (value === null || value === undefined || value === false) return null
+  if (value === true) return 1
+  if (typeof value === 'number') return Math.trunc(value)
+  if (typeof value === 'string') return value
+  if (Array.isArray(value)) {
+    const out: ScriptReply[] = []
+    for (const item of value) {
+      if (item === null || item === undefined) break
+      out.push(toScriptReply(item))
+    }
+    return out
+  }
+  throw new RedisKitError('SCRIPT_ERROR', `a script twin returned an unsupported value (${typeof value})`)
+}
