@@ -7,15 +7,16 @@
 // biome-ignore lint/suspicious/noExplicitAny: event maps are user-defined tuples of any types
 export type EventMap = Record<string, any[]>
 export type Listener<A extends unknown[]> = (...args: A) => void
+type AnyListener = (...args: unknown[]) => void
 
 export class Emitter<E extends EventMap> {
-  #listeners = new Map<keyof E, Set<Listener<never[]>>>()
+  #listeners = new Map<keyof E, Set<AnyListener>>()
 
   /** Adds a listener and returns a function that removes it. */
   on<K extends keyof E>(event: K, listener: Listener<E[K]>): () => void {
     let set = this.#listeners.get(event)
     if (!set) this.#listeners.set(event, (set = new Set()))
-    set.add(listener as Listener<never[]>)
+    set.add(listener as unknown as AnyListener)
     return () => this.off(event, listener)
   }
 
@@ -28,7 +29,7 @@ export class Emitter<E extends EventMap> {
   }
 
   off<K extends keyof E>(event: K, listener: Listener<E[K]>): void {
-    this.#listeners.get(event)?.delete(listener as Listener<never[]>)
+    this.#listeners.get(event)?.delete(listener as unknown as AnyListener)
   }
 
   listenerCount(event: keyof E): number {
@@ -41,7 +42,7 @@ export class Emitter<E extends EventMap> {
     if (!set || set.size === 0) return false
     for (const listener of [...set]) {
       try {
-        ;(listener as Listener<E[K]>)(...args)
+        ;(listener as unknown as Listener<E[K]>)(...args)
       } catch (err) {
         if (event !== 'error') this.emit('error' as K, ...([err] as unknown as E[K]))
       }

@@ -16,7 +16,8 @@ import {
   assertTtl,
   assertValue,
 } from '../internal/validate.js'
-import { invalidArgument } from '../errors.js'
+import { invalidArgument, RedisKitError } from '../errors.js'
+import { keySlot } from '../internal/slot.js'
 import { describe } from '../internal/keys.js'
 
 export interface CheckContext {
@@ -33,6 +34,11 @@ export interface CommandSpec {
   keys(args: AnyArgs): string[]
   /** Throws a RedisKitError for invalid arguments. */
   check(args: AnyArgs, ctx: CheckContext): void
+  /**
+   * The keys must hash to one cluster slot (the command cannot be split: a union, a merge).
+   * Enforced on every store, so code that works on memory also works on Redis Cluster.
+   */
+  sameSlot?: true
 }
 
 const first = (args: AnyArgs): string[] => [args[0]]
@@ -187,6 +193,7 @@ export const COMMANDS: { readonly [K in CommandName]: CommandSpec } = {
   }),
   zunionstore: {
     write: true,
+    sameSlot: true,
     keys: destAndList,
     check(a) {
       assertKey(a[0], 'destination')
@@ -207,9 +214,10 @@ export const COMMANDS: { readonly [K in CommandName]: CommandSpec } = {
     if (!Array.isArray(a[1])) throw invalidArgument('pfadd elements must be an array of strings')
     for (const e of a[1]) assertKey(e, 'each element')
   }),
-  pfcount: manyKeys(false),
+  pfcount: { ...manyKeys(false), sameSlot: true },
   pfmerge: {
     write: true,
+    sameSlot: true,
     keys: destAndList,
     check(a) {
       assertKey(a[0], 'destination')
@@ -232,6 +240,7 @@ export const COMMANDS: { readonly [K in CommandName]: CommandSpec } = {
   }),
   bitop: {
     write: true,
+    sameSlot: true,
     keys: (a) => [a[1], ...a[2]],
     check(a) {
       if (!['AND', 'OR', 'XOR', 'NOT'].includes(a[0])) {
@@ -258,6 +267,20 @@ export function checkCommand(name: CommandName, args: AnyArgs, ctx: CheckContext
   const spec = COMMANDS[name]
   if (!spec) throw invalidArgument(`unknown command ${describe(name)}`)
   spec.check(args, ctx)
+  if (spec.sameSlot) assertSameSlot(name, spec.keys(args))
+}
+
+function assertSameSlot(name: string, keys: string[]): void {
+  if (keys.length < 2) return
+  const slot = keySlot(keys[0]!)
+  for (let i = 1; i < keys.length; i++) {
+    if (keySlot(keys[i]!) !== slot) {
+      throw new RedisKitError(
+        'CROSSSLOT',
+        `${name}: its keys hash to different cluster slots; give them a shared {hash tag} (e.g. '{user:1}:a', '{user:1}:b')`,
+      )
+    }
+  }
 }
 
 export type CommandArgs<K extends CommandName> = Parameters<Commands[K]>

@@ -1,0 +1,182 @@
+/**
+ * RedisStore: the Store contract over one ioredis client (standalone, Sentinel or Cluster).
+ * Multi-key commands that Redis Cluster cannot run across slots (MGET, DEL, UNLINK, EXISTS) are
+ * split per slot; batches become one pipeline per slot; scripts run by EVALSHA with a reload on
+ * NOSCRIPT; SCAN visits every master.
+ */
+import type { Redis } from 'ioredis'
+import { RedisKitError } from '../errors.js'
+import { Emitter } from '../internal/events.js'
+import { groupBySlot } from '../internal/slot.js'
+import { type CheckContext, COMMANDS, checkCommand } from './commands.js'
+import { prepareScriptCall } from './define-script.js'
+import { type Client, Connection } from './redis-connection.js'
+import { type Arg, WIRE } from './redis-commands.js'
+import { toKitError } from './redis-errors.js'
+import { RedisSubscriber } from './redis-subscriber.js'
+import { scanRedis } from './redis-scan.js'
+import type { BatchCommand, CommandName, Commands, ScriptReply, Store, StoreInfo } from './types.js'
+
+export interface RedisStoreEvents {
+  /** A connection error (the store keeps reconnecting; calls fail fast meanwhile). */
+  error: [error: RedisKitError]
+  ready: []
+  [event: string]: unknown[]
+}
+
+export interface RedisStore extends Store {
+  readonly name: 'redis'
+  /** The ioredis client (an escape hatch; commands sent through it bypass the store's checks). */
+  readonly client: Client
+  readonly isCluster: boolean
+  on<K extends keyof RedisStoreEvents>(event: K, listener: (...args: RedisStoreEvents[K]) => void): () => void
+}
+
+export interface StoreOverClientOptions {
+  owned: boolean
+  maxValueBytes: number
+  readyTimeoutMs: number
+  deadlineMs: number
+}
+
+const SPLITTABLE = new Set<CommandName>(['mget', 'mgetBuffer', 'del', 'unlink', 'exists'])
+
+export function createStoreOverClient(client: Client, options: StoreOverClientOptions): RedisStore {
+  const conn = new Connection(client, options)
+  const events = new Emitter<RedisStoreEvents>()
+  const ctx: CheckContext = { maxValueBytes: options.maxValueBytes }
+  const onError = (err: unknown) => events.emit('error', toKitError(err, 'connection'))
+  const onReady = () => events.emit('ready')
+  client.on('error', onError)
+  client.on('ready', onReady)
+  const subscriber = new RedisSubscriber(conn, onError)
+
+  function execute(name: CommandName, args: unknown[]): Promise<unknown> {
+    try {
+      checkCommand(name, args, ctx)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    if (conn.isCluster && SPLITTABLE.has(name)) return splitPerSlot(name, args)
+    const wire = WIRE[name](...args)
+    const sent = conn.send(wire.argv, wire.buffer)
+    return wire.parse ? sent.then(wire.parse) : sent
+  }
+
+  /** Runs a multi-key command once per slot and merges the replies in the caller's order. */
+  async function splitPerSlot(name: CommandName, args: unknown[]): Promise<unknown> {
+    const keys = args[0] as string[]
+    const groups = [...groupBySlot(keys, (k) => k).values()]
+    const replies = await Promise.all(
+      groups.map((positions) => {
+        const wire = WIRE[name](positions.map((i) => keys[i]))
+        return conn.send(wire.argv, wire.buffer).then(wire.parse ?? ((r) => r))
+      }),
+    )
+    if (name !== 'mget' && name !== 'mgetBuffer') return (replies as number[]).reduce((a, b) => a + b, 0)
+    const out: unknown[] = new Array(keys.length)
+    groups.forEach((positions, g) => {
+      positions.forEach((position, j) => {
+        out[position] = (replies[g] as unknown[])[j]
+      })
+    })
+    return out
+  }
+
+  const commands = {} as Record<CommandName, (...args: unknown[]) => Promise<unknown>>
+  for (const name of Object.keys(COMMANDS) as CommandName[]) {
+    commands[name] = (...args: unknown[]) => execute(name, args)
+  }
+
+  async function runBatch(batch: readonly BatchCommand[]): Promise<unknown[]> {
+    if (!Array.isArray(batch)) throw new RedisKitError('INVALID_ARGUMENT', 'batch takes an array of commands')
+    const wires = batch.map((command) => {
+      const [name, ...args] = command as readonly [CommandName, ...unknown[]]
+      checkCommand(name, args, ctx)
+      return WIRE[name](...args)
+    })
+    const firstKey = (i: number) => {
+      const [name, ...args] = batch[i] as readonly [CommandName, ...unknown[]]
+      return COMMANDS[name].keys(args)[0] ?? ''
+    }
+    const indices = wires.map((_, i) => i)
+    const groups = conn.isCluster ? [...groupBySlot(indices, firstKey).values()] : [indices]
+    const results: unknown[] = new Array(wires.length)
+    let firstError: unknown
+    await conn.whenReady().catch((err) => {
+      throw toKitError(err, 'batch')
+    })
+    await Promise.all(
+      groups.map(async (positions) => {
+        const pipeline = client.pipeline()
+        for (const i of positions) {
+          const w = wires[i]!
+          if (w.buffer) pipeline.callBuffer(...(w.argv as [string, ...Arg[]]))
+          else pipeline.call(...(w.argv as [string, ...Arg[]]))
+        }
+        const replies = (await conn.bounded(pipeline.exec(), 'batch')) ?? []
+        positions.forEach((i, j) => {
+          const [err, reply] = replies[j] ?? [new Error('no reply'), null]
+          if (err) firstError ??= toKitError(err, batch[i]![0])
+          else results[i] = wires[i]!.parse ? wires[i]!.parse!(reply) : reply
+        })
+      }),
+    )
+    if (firstError !== undefined) throw firstError
+    return results
+  }
+
+  async function runScript(script: Parameters<Store['eval']>[0], keys: readonly string[], args: readonly Arg[]) {
+    prepareScriptCall(script, keys, args)
+    const tail: Arg[] = [keys.length, ...keys, ...args]
+    try {
+      return (await conn.send(['evalsha', script.sha1, ...tail])) as ScriptReply
+    } catch (err) {
+      if (!/NOSCRIPT/.test((err as Error).message)) throw err
+      return (await conn.send(['eval', script.lua, ...tail])) as ScriptReply
+    }
+  }
+
+  const store: RedisStore = {
+    ...(commands as unknown as Commands),
+    name: 'redis',
+    client,
+    isCluster: conn.isCluster,
+    scan: (scanOptions) => scanRedis(conn, scanOptions),
+    subscribe: (channel, handler) => subscriber.subscribe(channel, handler),
+    psubscribe: (pattern, handler) => subscriber.psubscribe(pattern, handler),
+    eval: (script, keys, args) => runScript(script, keys, args) as never,
+    batch: (batch) => runBatch(batch) as never,
+    async ping() {
+      const start = performance.now()
+      await conn.send(['ping'])
+      return performance.now() - start
+    },
+    async info() {
+      const node = conn.isCluster ? (client as { nodes(role: string): Redis[] }).nodes('master')[0] : client
+      const text = String(await conn.send(['info'], false, node ?? client))
+      const out: StoreInfo = Object.create(null)
+      for (const line of text.split(/\r?\n/)) {
+        const colon = line.indexOf(':')
+        if (colon > 0 && !line.startsWith('#')) out[line.slice(0, colon)] = line.slice(colon + 1)
+      }
+      return out
+    },
+    async close() {
+      if (conn.closed) return
+      conn.closed = true
+      await subscriber.close()
+      client.off('ready', onReady)
+      if (!options.owned) {
+        client.off('error', onError)
+        return
+      }
+      const quit = client.quit().catch(() => {})
+      const timer = setTimeout(() => client.disconnect(), 1000)
+      await quit
+      clearTimeout(timer)
+    },
+    on: (event, listener) => events.on(event, listener as never),
+  }
+  return store
+}

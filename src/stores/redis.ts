@@ -1,0 +1,105 @@
+/**
+ * @module stores/redis
+ * createRedisStore: the only module that imports ioredis at run time. It builds clients with
+ * settings that never hang (no offline queue, a command timeout, a socket timeout, a short
+ * connect timeout, a capped reconnect backoff, no blind resend of unfinished writes), or wraps
+ * a client the caller already has (left open on close).
+ */
+import { Cluster, Redis, type RedisOptions } from 'ioredis'
+import { invalidArgument } from '../errors.js'
+import { toMs } from '../internal/duration.js'
+import { parseOptions } from '../internal/options.js'
+import { type RedisStoreOptions, redisStoreOptionsSchema } from './redis-options.js'
+import { createStoreOverClient, type RedisStore } from './redis-store.js'
+
+export type { RedisStoreOptions } from './redis-options.js'
+export type { RedisStore, RedisStoreEvents } from './redis-store.js'
+
+/** What createRedisStore accepts: a URL, options, or an existing ioredis Redis/Cluster client. */
+export type RedisConnectionInput = string | RedisStoreOptions | Redis | Cluster
+
+/** Reconnect backoff: 50 ms doubling to 2 s, with jitter; never gives up while the store is open. */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(50 * 2 ** Math.min(attempt, 10), 2000) + Math.floor(Math.random() * 100)
+}
+
+function isClient(input: unknown): input is Redis | Cluster {
+  return input instanceof Redis || input instanceof Cluster || (typeof input === 'object' && input !== null && 'sendCommand' in input && 'duplicate' in input)
+}
+
+/** Creates a Store backed by Redis (standalone, Sentinel via `ioredis` options, or Cluster). */
+export function createRedisStore(input: RedisConnectionInput): RedisStore {
+  if (isClient(input)) return wrapClient(input, {})
+  const options = parseOptions(
+    redisStoreOptionsSchema,
+    typeof input === 'string' ? { url: input } : input,
+    'createRedisStore',
+  )
+  if (options.client) return wrapClient(options.client as Redis | Cluster, options)
+  const commandTimeout = toMs(options.commandTimeout, 'commandTimeout')
+  const connectTimeout = toMs(options.connectTimeout, 'connectTimeout')
+  const socketTimeout = toMs(options.socketTimeout, 'socketTimeout')
+  const perNode: RedisOptions = {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    enableAutoPipelining: true,
+    commandTimeout,
+    connectTimeout,
+    socketTimeout,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: reconnectDelay,
+    reconnectOnError: (err) => (/^READONLY/.test(err.message) ? 1 : false),
+    ...(options.username !== undefined ? { username: options.username } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+    ...(options.db !== undefined ? { db: options.db } : {}),
+    ...(options.tls ? { tls: options.tls === true ? {} : options.tls } : {}),
+    ...(options.ioredis as RedisOptions | undefined),
+  }
+  const maxValueBytes = options.maxValueBytes
+  const common = { owned: true, maxValueBytes, readyTimeoutMs: connectTimeout, deadlineMs: 0 }
+  if (options.cluster) {
+    const nodes = options.cluster.map((node) => (typeof node === 'string' ? urlToNode(node) : node))
+    const { enableOfflineQueue: _q, retryStrategy: _r, ...redisOptions } = perNode
+    const cluster = new Cluster(nodes, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+      scaleReads: 'master',
+      slotsRefreshInterval: toMs(options.slotsRefreshInterval, 'slotsRefreshInterval'),
+      slotsRefreshTimeout: 1000,
+      retryDelayOnFailover: 100,
+      retryDelayOnClusterDown: 100,
+      retryDelayOnTryAgain: 100,
+      clusterRetryStrategy: (attempt) => Math.min(100 * attempt, 2000),
+      redisOptions,
+      ...(options.natMap ? { natMap: options.natMap } : {}),
+    })
+    return createStoreOverClient(cluster, common)
+  }
+  const client = options.url ? new Redis(options.url, perNode) : new Redis({ host: options.host, port: options.port, ...perNode })
+  return createStoreOverClient(client, common)
+}
+
+function wrapClient(client: Redis | Cluster, options: { maxValueBytes?: number; commandTimeout?: unknown }) {
+  const own = client.options as { commandTimeout?: number; redisOptions?: { commandTimeout?: number } }
+  const enforced = own.commandTimeout ?? own.redisOptions?.commandTimeout
+  const fallbackMs = toMs((options.commandTimeout as never) ?? '1s', 'commandTimeout')
+  return createStoreOverClient(client, {
+    owned: false,
+    maxValueBytes: options.maxValueBytes ?? 16 * 1024 * 1024,
+    readyTimeoutMs: fallbackMs,
+    // a client without its own commandTimeout gets the store's deadline, so calls never hang
+    deadlineMs: enforced ? 0 : fallbackMs,
+  })
+}
+
+function urlToNode(url: string): { host: string; port: number } {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw invalidArgument(`cluster node ${JSON.stringify(url)} is not a URL like redis://host:port`)
+  }
+  return { host: parsed.hostname, port: Number(parsed.port || 6379) }
+}
