@@ -41,7 +41,7 @@ const BRAND = Symbol.for('redis-kit.error')
 /** The base of every error thrown by redis-kit. */
 export class RedisKitError extends Error {
   override readonly name = 'RedisKitError'
-  readonly code: ErrorCode;
+  readonly code: ErrorCode
   readonly [BRAND] = true
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {

@@ -5,7 +5,7 @@
  */
 import type { Cluster, Redis } from 'ioredis'
 import { z } from 'zod'
-import { type RedisKitError, isKitError } from './errors.js'
+import { isKitError, type RedisKitError } from './errors.js'
 import { configFromEnv } from './internal/env.js'
 import { Emitter } from './internal/events.js'
 import { parseOptions } from './internal/options.js'

@@ -42,7 +42,10 @@ export function createCodec(): Codec {
 
 export function encode(value: unknown): string | Buffer {
   if (value === undefined) {
-    throw new RedisKitError('INVALID_ARGUMENT', 'cannot store undefined (it reads back as a miss); use delete() instead')
+    throw new RedisKitError(
+      'INVALID_ARGUMENT',
+      'cannot store undefined (it reads back as a miss); use delete() instead',
+    )
   }
   if (value instanceof Uint8Array) {
     const out = Buffer.allocUnsafe(value.byteLength + 1)
@@ -64,14 +67,20 @@ export function encode(value: unknown): string | Buffer {
       }
       if (original instanceof Uint8Array) {
         tagged = true
-        return { [BYTES_TAG]: Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64') }
+        return {
+          [BYTES_TAG]: Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString(
+            'base64',
+          ),
+        }
       }
       check(replaced, path)
       return replaced
     })
   } catch (err) {
     if (err instanceof RedisKitError) throw err
-    throw new RedisKitError('INVALID_ARGUMENT', `cannot store this value: ${(err as Error).message}`, { cause: err })
+    throw new RedisKitError('INVALID_ARGUMENT', `cannot store this value: ${(err as Error).message}`, {
+      cause: err,
+    })
   }
   if (text === undefined) throw unsupported('', typeof value, 'only data can be cached')
   return tagged ? String.fromCharCode(TAGGED) + text : text
@@ -79,7 +88,8 @@ export function encode(value: unknown): string | Buffer {
 
 function safeReviver(key: string, value: unknown): unknown {
   if (key === '__proto__') return undefined
-  if (key === 'constructor' && typeof value === 'object' && value !== null && 'prototype' in value) return undefined
+  if (key === 'constructor' && typeof value === 'object' && value !== null && 'prototype' in value)
+    return undefined
   return value
 }
 

@@ -24,7 +24,10 @@ function integer(env: Env, name: string, min: number, max: number): number | und
   if (raw === undefined) return undefined
   const n = Number(raw)
   if (!/^\d+$/.test(raw) || n < min || n > max) {
-    throw new RedisKitError('INVALID_OPTIONS', `${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`)
+    throw new RedisKitError(
+      'INVALID_OPTIONS',
+      `${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`,
+    )
   }
   return n
 }

@@ -30,7 +30,8 @@ export function keyPart(part: unknown, what = 'key'): string {
 /** A short description of a value for error messages (never the value itself if it is long). */
 export function describe(value: unknown): string {
   if (value === null) return 'null'
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} chars` : JSON.stringify(value)
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of ${value.length} chars` : JSON.stringify(value)
   if (typeof value === 'number') return String(value)
   if (Array.isArray(value)) return 'an array'
   return typeof value

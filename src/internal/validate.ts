@@ -3,8 +3,8 @@
  * and on memory, before anything is sent. Kept free of zod: these run on every call.
  */
 import { invalidArgument, RedisKitError } from '../errors.js'
-import { describe } from './keys.js'
 import type { StoreValue } from '../stores/types.js'
+import { describe } from './keys.js'
 
 export const MAX_BIT_OFFSET = 2 ** 32 - 1
 
@@ -13,7 +13,8 @@ export function assertKey(key: unknown, what = 'key'): asserts key is string {
 }
 
 export function assertKeys(keys: unknown, what = 'keys', allowEmpty = false): asserts keys is string[] {
-  if (!Array.isArray(keys)) throw invalidArgument(`${what} must be an array of strings (got ${describe(keys)})`)
+  if (!Array.isArray(keys))
+    throw invalidArgument(`${what} must be an array of strings (got ${describe(keys)})`)
   if (!allowEmpty && keys.length === 0) throw invalidArgument(`${what} must not be empty`)
   for (const k of keys) assertKey(k, `each of ${what}`)
 }
@@ -57,7 +58,9 @@ export function assertFinite(n: unknown, what: string): asserts n is number {
 /** A TTL given to SET/EXPIRE: a positive whole number (delete the key instead of passing <= 0). */
 export function assertTtl(n: unknown, what: string): asserts n is number {
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) {
-    throw invalidArgument(`${what} must be a positive whole number (got ${describe(n)}); use del() to remove a key now`)
+    throw invalidArgument(
+      `${what} must be a positive whole number (got ${describe(n)}); use del() to remove a key now`,
+    )
   }
 }
 
@@ -80,8 +83,12 @@ const SCORE_BOUND = /^\(?(-?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?|[-+]?inf)$/i
 
 /** A score bound: a number, '-inf', '+inf', or '(n' for an exclusive bound. */
 export function assertScoreBound(bound: unknown, what: string): void {
-  if (typeof bound === 'number' ? Number.isNaN(bound) : typeof bound !== 'string' || !SCORE_BOUND.test(bound)) {
-    throw invalidArgument(`${what} must be a number, '-inf', '+inf' or '(n' for an exclusive bound (got ${describe(bound)})`)
+  if (
+    typeof bound === 'number' ? Number.isNaN(bound) : typeof bound !== 'string' || !SCORE_BOUND.test(bound)
+  ) {
+    throw invalidArgument(
+      `${what} must be a number, '-inf', '+inf' or '(n' for an exclusive bound (got ${describe(bound)})`,
+    )
   }
 }
 

@@ -3,7 +3,10 @@
  * cluster slot grouping and the failover journal), whether it writes, and how its arguments are
  * checked. Both stores run `checkCommand` first, so bad input fails identically everywhere.
  */
-import type { CommandName, Commands } from './types.js'
+
+import { invalidArgument, RedisKitError } from '../errors.js'
+import { describe } from '../internal/keys.js'
+import { keySlot } from '../internal/slot.js'
 import {
   assertBitOffset,
   assertChannel,
@@ -16,9 +19,7 @@ import {
   assertTtl,
   assertValue,
 } from '../internal/validate.js'
-import { invalidArgument, RedisKitError } from '../errors.js'
-import { keySlot } from '../internal/slot.js'
-import { describe } from '../internal/keys.js'
+import type { CommandName, Commands } from './types.js'
 
 export interface CheckContext {
   maxValueBytes: number
@@ -83,7 +84,8 @@ function checkFieldMap(fields: unknown, ctx: CheckContext): void {
   }
   const entries = Object.entries(fields)
   if (entries.length === 0) throw invalidArgument('hset needs at least one field')
-  for (const [field, value] of entries) assertValue(value, ctx.maxValueBytes, `hash field ${JSON.stringify(field)}`)
+  for (const [field, value] of entries)
+    assertValue(value, ctx.maxValueBytes, `hash field ${JSON.stringify(field)}`)
 }
 
 function checkScoredMembers(members: unknown): void {
@@ -95,7 +97,9 @@ function checkScoredMembers(members: unknown): void {
       throw invalidArgument(`each zadd entry must be { member: string, score: number } (got ${describe(m)})`)
     }
     if (typeof m.score !== 'number' || Number.isNaN(m.score)) {
-      throw invalidArgument(`score of ${JSON.stringify(m.member)} must be a number (got ${describe(m.score)})`)
+      throw invalidArgument(
+        `score of ${JSON.stringify(m.member)} must be a number (got ${describe(m.score)})`,
+      )
     }
   }
 }

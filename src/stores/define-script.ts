@@ -22,8 +22,10 @@ export interface ScriptDefinition<R extends ScriptReply> {
 export function defineScript<R extends ScriptReply>(definition: ScriptDefinition<R>): Script<R> {
   const { name, keys, lua, run } = definition
   if (typeof name !== 'string' || !name) throw invalidArgument('defineScript needs a name')
-  if (typeof lua !== 'string' || !lua.trim()) throw invalidArgument(`script ${name}: lua must be a non-empty string`)
-  if (typeof run !== 'function') throw invalidArgument(`script ${name}: run (the JavaScript twin) must be a function`)
+  if (typeof lua !== 'string' || !lua.trim())
+    throw invalidArgument(`script ${name}: lua must be a non-empty string`)
+  if (typeof run !== 'function')
+    throw invalidArgument(`script ${name}: run (the JavaScript twin) must be a function`)
   if (!Array.isArray(keys)) throw invalidArgument(`script ${name}: keys must be an array of key names`)
   const sha1 = createHash('sha1').update(lua).digest('hex')
   return Object.freeze({ name, keys: Object.freeze([...keys]), lua, sha1, run })
@@ -34,10 +36,17 @@ export function defineScript<R extends ScriptReply>(definition: ScriptDefinition
  * all hash to one cluster slot (share a `{hash tag}`), on every store, so that a script that
  * works on memory also works on Redis Cluster.
  */
-export function prepareScriptCall(script: Script, keys: readonly string[], args: readonly StoreValue[]): string[] {
-  if (!script || typeof script.sha1 !== 'string') throw invalidArgument('eval needs a script made by defineScript()')
+export function prepareScriptCall(
+  script: Script,
+  keys: readonly string[],
+  args: readonly StoreValue[],
+): string[] {
+  if (!script || typeof script.sha1 !== 'string')
+    throw invalidArgument('eval needs a script made by defineScript()')
   if (!Array.isArray(keys) || keys.length !== script.keys.length) {
-    throw invalidArgument(`script ${script.name} takes ${script.keys.length} keys (${script.keys.join(', ')})`)
+    throw invalidArgument(
+      `script ${script.name} takes ${script.keys.length} keys (${script.keys.join(', ')})`,
+    )
   }
   let slot = -1
   for (const key of keys) {

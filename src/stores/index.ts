@@ -2,9 +2,14 @@
  * @module redis-kit/stores
  * The Store contract and the stores that implement it.
  */
-export * from './types.js'
+
 export { defineScript, type ScriptDefinition } from './define-script.js'
-export { createMemoryStore, type MemoryStore, type MemoryStoreOptions, type MemoryStoreStats } from './memory/index.js'
+export {
+  createMemoryStore,
+  type MemoryStore,
+  type MemoryStoreOptions,
+  type MemoryStoreStats,
+} from './memory/index.js'
 export {
   createRedisStore,
   type RedisConnectionInput,
@@ -12,3 +17,4 @@ export {
   type RedisStoreEvents,
   type RedisStoreOptions,
 } from './redis.js'
+export * from './types.js'

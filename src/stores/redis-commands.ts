@@ -15,6 +15,16 @@ export interface WireCommand {
   parse?: (reply: unknown) => unknown
 }
 
+/**
+ * Numbers go on the wire as `String(n)`: the decimal form the memory store stores and script
+ * twins see. (ioredis would write integers beyond 2^53 in full, e.g. 2**64 as
+ * 18446744073709551616 instead of 18446744073709552000, so SET, INCRBYFLOAT and script ARGV
+ * would differ between Redis and memory.)
+ */
+export function wireArgs(argv: readonly Arg[]): (string | Buffer)[] {
+  return argv.map((arg) => (typeof arg === 'number' ? String(arg) : arg))
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: each builder narrows its own arguments
 type Builder = (...args: any[]) => WireCommand
 
@@ -44,10 +54,12 @@ function withScores(reply: unknown): ScoredMember[] {
   const items = reply as unknown[]
   const out: ScoredMember[] = []
   if (items.length > 0 && Array.isArray(items[0])) {
-    for (const pair of items as [string, unknown][]) out.push({ member: String(pair[0]), score: parseScore(pair[1]) })
+    for (const pair of items as [string, unknown][])
+      out.push({ member: String(pair[0]), score: parseScore(pair[1]) })
     return out
   }
-  for (let i = 0; i < items.length; i += 2) out.push({ member: String(items[i]), score: parseScore(items[i + 1]) })
+  for (let i = 0; i < items.length; i += 2)
+    out.push({ member: String(items[i]), score: parseScore(items[i + 1]) })
   return out
 }
 
@@ -73,7 +85,13 @@ function setArgv(key: string, value: Arg, o?: SetOptions): [string, ...Arg[]] {
   return argv
 }
 
-function rangeArgv(key: string, start: ScoreBound, stop: ScoreBound, o: ZRangeOptions | undefined, scores: boolean) {
+function rangeArgv(
+  key: string,
+  start: ScoreBound,
+  stop: ScoreBound,
+  o: ZRangeOptions | undefined,
+  scores: boolean,
+) {
   const argv: [string, ...Arg[]] = ['zrange', key]
   if (o?.by === 'score') argv.push(bound(start), bound(stop), 'BYSCORE')
   else argv.push(start, stop)
@@ -115,7 +133,10 @@ export const WIRE: { readonly [K in CommandName]: Builder } = {
   hincrby: (key, field, n) => ({ argv: ['hincrby', key, field, n], parse: toNumber }),
   sadd: (key, members) => ({ argv: ['sadd', key, ...members], parse: toNumber }),
   srem: (key, members) => ({ argv: ['srem', key, ...members], parse: toNumber }),
-  smembers: (key) => ({ argv: ['smembers', key], parse: (r) => (Array.isArray(r) ? r : [...(r as Set<string>)]) }),
+  smembers: (key) => ({
+    argv: ['smembers', key],
+    parse: (r) => (Array.isArray(r) ? r : [...(r as Set<string>)]),
+  }),
   sismember: (key, member) => ({ argv: ['sismember', key, member], parse: toBool }),
   scard: (key) => ({ argv: ['scard', key], parse: toNumber }),
   zadd: (key, members: ScoredMember[], o) => {
@@ -129,10 +150,19 @@ export const WIRE: { readonly [K in CommandName]: Builder } = {
     return { argv, parse: toNumber }
   },
   zincrby: (key, n, member) => ({ argv: ['zincrby', key, formatScore(n), member], parse: parseScore }),
-  zscore: (key, member) => ({ argv: ['zscore', key, member], parse: (r) => (r === null ? null : parseScore(r)) }),
-  zrank: (key, member, o) => ({ argv: [o?.rev ? 'zrevrank' : 'zrank', key, member], parse: toNullableNumber }),
+  zscore: (key, member) => ({
+    argv: ['zscore', key, member],
+    parse: (r) => (r === null ? null : parseScore(r)),
+  }),
+  zrank: (key, member, o) => ({
+    argv: [o?.rev ? 'zrevrank' : 'zrank', key, member],
+    parse: toNullableNumber,
+  }),
   zrange: (key, start, stop, o) => ({ argv: rangeArgv(key, start, stop, o, false) }),
-  zrangeWithScores: (key, start, stop, o) => ({ argv: rangeArgv(key, start, stop, o, true), parse: withScores }),
+  zrangeWithScores: (key, start, stop, o) => ({
+    argv: rangeArgv(key, start, stop, o, true),
+    parse: withScores,
+  }),
   zrem: (key, members) => ({ argv: ['zrem', key, ...members], parse: toNumber }),
   zcard: (key) => ({ argv: ['zcard', key], parse: toNumber }),
   zremrangebyrank: (key, start, stop) => ({ argv: ['zremrangebyrank', key, start, stop], parse: toNumber }),

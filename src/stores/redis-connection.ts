@@ -5,8 +5,8 @@
  */
 import type { Cluster, Redis } from 'ioredis'
 import { RedisKitError } from '../errors.js'
+import { type Arg, wireArgs } from './redis-commands.js'
 import { toKitError } from './redis-errors.js'
-import type { Arg } from './redis-commands.js'
 
 export type Client = Redis | Cluster
 
@@ -37,11 +37,25 @@ export class Connection {
   }
 
   /** Sends argv (as text or bytes) and resolves with the raw reply. Rejects with a RedisKitError. */
-  send(argv: readonly [string, ...Arg[]], buffer = false, on: Client | Redis = this.client): Promise<unknown> {
+  send(
+    argv: readonly [string, ...Arg[]],
+    buffer = false,
+    on: Client | Redis = this.client,
+  ): Promise<unknown> {
     if (this.closed) return Promise.reject(new RedisKitError('CLOSED', 'the Redis store is closed'))
     const issue = () => {
-      const call = buffer ? on.callBuffer : on.call
-      return this.#bounded((call as (...a: unknown[]) => Promise<unknown>).apply(on, argv as unknown as unknown[]), argv[0])
+      const [name, ...args] = wireArgs(argv) as [string, ...(string | Buffer)[]]
+      // ioredis 6 loses the command name of callBuffer under auto-pipelining (it replays
+      // `pipeline.callBuffer(...args)` without it); the named `<command>Buffer` methods keep it.
+      const named = buffer ? (on as unknown as Record<string, unknown>)[`${name}Buffer`] : undefined
+      const sent =
+        typeof named === 'function'
+          ? (named as (...a: unknown[]) => Promise<unknown>).apply(on, args)
+          : ((buffer ? on.callBuffer : on.call) as (...a: unknown[]) => Promise<unknown>).apply(on, [
+              name,
+              ...args,
+            ])
+      return this.#bounded(sent, name)
     }
     const pending = this.client.status === 'ready' ? issue() : this.whenReady().then(issue)
     return pending.catch((err: unknown) => {
@@ -62,7 +76,13 @@ export class Connection {
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new RedisKitError('TIMEOUT', `${what} timed out after ${ms} ms (its outcome on the server is unknown)`)),
+        () =>
+          reject(
+            new RedisKitError(
+              'TIMEOUT',
+              `${what} timed out after ${ms} ms (its outcome on the server is unknown)`,
+            ),
+          ),
         ms,
       )
     })
@@ -85,7 +105,8 @@ export class Connection {
       const onReady = () => done()
       const onEnd = () => done(new RedisKitError('UNAVAILABLE', 'Redis connection ended'))
       const timer = setTimeout(
-        () => done(new RedisKitError('UNAVAILABLE', `Redis not ready within ${this.#options.readyTimeoutMs} ms`)),
+        () =>
+          done(new RedisKitError('UNAVAILABLE', `Redis not ready within ${this.#options.readyTimeoutMs} ms`)),
         this.#options.readyTimeoutMs,
       )
       client.on('ready', onReady)

@@ -7,8 +7,11 @@ import { redact } from '../internal/redact.js'
 
 const REPLY_CODES: [RegExp, ErrorCode][] = [
   [/^WRONGTYPE/, 'WRONGTYPE'],
-  [/^ERR (value is not an integer|increment or decrement would overflow)/, 'NOT_INTEGER'],
-  [/^ERR (value is not a valid float|increment would produce NaN|resulting score is not a number)/, 'NOT_FLOAT'],
+  [/^ERR ((hash )?value is not an integer|increment or decrement would overflow)/, 'NOT_INTEGER'],
+  [
+    /^ERR (value is not a valid float|increment would produce NaN|resulting score is not a number)/,
+    'NOT_FLOAT',
+  ],
   [/^CROSSSLOT/, 'CROSSSLOT'],
   [/^(ERR user_script|ERR Error running script|ERR Error compiling script)/, 'SCRIPT_ERROR'],
 ]
@@ -36,7 +39,9 @@ export function toKitError(err: unknown, command: string): RedisKitError {
     }
   }
   if (/Command timed out/.test(message)) {
-    return new RedisKitError('TIMEOUT', `${command} timed out (its outcome on the server is unknown)`, { cause: err })
+    return new RedisKitError('TIMEOUT', `${command} timed out (its outcome on the server is unknown)`, {
+      cause: err,
+    })
   }
   if (UNAVAILABLE.some((pattern) => pattern.test(message)) || /ClusterAllFailedError/.test(name)) {
     return new RedisKitError('UNAVAILABLE', `Redis is unavailable (${command}): ${message}`, { cause: err })

@@ -14,7 +14,10 @@ const redisUrl = z.string().refine(
   { message: 'must be a URL like redis://host:6379 or rediss://user:password@host:6380/0' },
 )
 
-const node = z.union([redisUrl, z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) })])
+const node = z.union([
+  redisUrl,
+  z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
+])
 
 export const redisStoreOptionsSchema = z
   .object({

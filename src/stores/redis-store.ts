@@ -10,11 +10,11 @@ import { Emitter } from '../internal/events.js'
 import { groupBySlot } from '../internal/slot.js'
 import { type CheckContext, COMMANDS, checkCommand } from './commands.js'
 import { prepareScriptCall } from './define-script.js'
+import { type Arg, WIRE, wireArgs } from './redis-commands.js'
 import { type Client, Connection } from './redis-connection.js'
-import { type Arg, WIRE } from './redis-commands.js'
 import { toKitError } from './redis-errors.js'
-import { RedisSubscriber } from './redis-subscriber.js'
 import { scanRedis } from './redis-scan.js'
+import { RedisSubscriber } from './redis-subscriber.js'
 import type { BatchCommand, CommandName, Commands, ScriptReply, Store, StoreInfo } from './types.js'
 
 export interface RedisStoreEvents {
@@ -89,6 +89,7 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
   }
 
   async function runBatch(batch: readonly BatchCommand[]): Promise<unknown[]> {
+    if (conn.closed) throw new RedisKitError('CLOSED', 'the Redis store is closed')
     if (!Array.isArray(batch)) throw new RedisKitError('INVALID_ARGUMENT', 'batch takes an array of commands')
     const wires = batch.map((command) => {
       const [name, ...args] = command as readonly [CommandName, ...unknown[]]
@@ -111,8 +112,9 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
         const pipeline = client.pipeline()
         for (const i of positions) {
           const w = wires[i]!
-          if (w.buffer) pipeline.callBuffer(...(w.argv as [string, ...Arg[]]))
-          else pipeline.call(...(w.argv as [string, ...Arg[]]))
+          const argv = wireArgs(w.argv) as [string, ...Arg[]]
+          if (w.buffer) pipeline.callBuffer(...argv)
+          else pipeline.call(...argv)
         }
         const replies = (await conn.bounded(pipeline.exec(), 'batch')) ?? []
         positions.forEach((i, j) => {
@@ -126,7 +128,11 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
     return results
   }
 
-  async function runScript(script: Parameters<Store['eval']>[0], keys: readonly string[], args: readonly Arg[]) {
+  async function runScript(
+    script: Parameters<Store['eval']>[0],
+    keys: readonly string[],
+    args: readonly Arg[],
+  ) {
     prepareScriptCall(script, keys, args)
     const tail: Arg[] = [keys.length, ...keys, ...args]
     try {

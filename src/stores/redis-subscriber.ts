@@ -3,7 +3,7 @@
  * Channels and patterns are ref-counted: the first local handler sends SUBSCRIBE, the last
  * one to leave sends UNSUBSCRIBE. ioredis re-subscribes by itself after a reconnect.
  */
-import { isKitError } from '../errors.js'
+import { isKitError, RedisKitError } from '../errors.js'
 import { assertChannel, assertFunction } from '../internal/validate.js'
 import { type Client, Connection } from './redis-connection.js'
 import type { MessageHandler, PatternMessageHandler, Unsubscribe } from './types.js'
@@ -46,6 +46,7 @@ export class RedisSubscriber {
   }
 
   async #add(kind: 'channel' | 'pattern', name: string, handler: Handler): Promise<Unsubscribe> {
+    if (this.#conn.closed) throw new RedisKitError('CLOSED', 'the Redis store is closed')
     assertChannel(name, kind)
     assertFunction(handler, 'handler')
     const sub = await this.#connection()
@@ -72,7 +73,9 @@ export class RedisSubscriber {
       if (topic.handlers.size > 0 || topics.get(name) !== topic) return
       topics.delete(name)
       const client = sub.client as Client & Record<string, (n: string) => Promise<unknown>>
-      await sub.bounded(client[kind === 'channel' ? 'unsubscribe' : 'punsubscribe']!(name), 'unsubscribe').catch(() => {})
+      await sub
+        .bounded(client[kind === 'channel' ? 'unsubscribe' : 'punsubscribe']!(name), 'unsubscribe')
+        .catch(() => {})
     }
   }
 
@@ -80,7 +83,9 @@ export class RedisSubscriber {
     this.#sub ??= (async () => {
       const client = (this.#conn.client as { duplicate(): Client }).duplicate()
       client.on('error', this.#onError)
-      client.on('message', (channel: string, message: string) => this.#dispatch('channel', channel, [message, channel]))
+      client.on('message', (channel: string, message: string) =>
+        this.#dispatch('channel', channel, [message, channel]),
+      )
       client.on('pmessage', (pattern: string, channel: string, message: string) =>
         this.#dispatch('pattern', pattern, [message, channel, pattern]),
       )

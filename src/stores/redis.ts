@@ -24,7 +24,11 @@ export function reconnectDelay(attempt: number): number {
 }
 
 function isClient(input: unknown): input is Redis | Cluster {
-  return input instanceof Redis || input instanceof Cluster || (typeof input === 'object' && input !== null && 'sendCommand' in input && 'duplicate' in input)
+  return (
+    input instanceof Redis ||
+    input instanceof Cluster ||
+    (typeof input === 'object' && input !== null && 'sendCommand' in input && 'duplicate' in input)
+  )
 }
 
 /** Creates a Store backed by Redis (standalone, Sentinel via `ioredis` options, or Cluster). */
@@ -77,7 +81,9 @@ export function createRedisStore(input: RedisConnectionInput): RedisStore {
     })
     return createStoreOverClient(cluster, common)
   }
-  const client = options.url ? new Redis(options.url, perNode) : new Redis({ host: options.host, port: options.port, ...perNode })
+  const client = options.url
+    ? new Redis(options.url, perNode)
+    : new Redis({ host: options.host, port: options.port, ...perNode })
   return createStoreOverClient(client, common)
 }
 

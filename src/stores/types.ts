@@ -250,7 +250,11 @@ export interface Store extends Commands, SubscribeCommands {
   /** Iterate keys in batches (SCAN; on a cluster, every master). Keys present throughout are seen. */
   scan(options?: ScanOptions): AsyncIterable<string[]>
   /** Run a script atomically: EVALSHA on Redis (reloaded on NOSCRIPT), its twin on memory. */
-  eval<R extends ScriptReply>(script: Script<R>, keys: readonly string[], args: readonly StoreValue[]): Promise<R>
+  eval<R extends ScriptReply>(
+    script: Script<R>,
+    keys: readonly string[],
+    args: readonly StoreValue[],
+  ): Promise<R>
   /** Run several commands in one round trip (split per slot on a cluster). Rejects with the first error. */
   batch<const C extends readonly BatchCommand[]>(commands: C): Promise<BatchResults<C>>
   /** Round-trip check: resolves with the latency in milliseconds. */

@@ -19,7 +19,10 @@ export interface RedisCluster {
   readonly servers: readonly RedisServer[]
   /** The masters that own slots right now (changes after a failover). */
   masters(): Promise<ClusterNode[]>
-  /** Waits until every running node agrees on full slot coverage (and, if all run, all are healthy). */
+  /**
+   * Waits until every running node agrees on full slot coverage (after a kill: until the failover
+   * is done) and, when all six run, until all are healthy. A SIGSTOPped node counts as running.
+   */
   waitHealthy(timeoutMs?: number): Promise<void>
   stop(): Promise<void>
 }
@@ -29,6 +32,12 @@ export interface StartClusterOptions {
   nodeTimeoutMs?: number
   /** Budget for the cluster to converge after `redis-cli --cluster create`. Default 30 s. */
   timeoutMs?: number
+  /**
+   * 'slots': every node has cluster_state:ok and the same slot owners (enough for clients).
+   * 'healthy' (default): also every node knows every replica's role and each replica is synced,
+   * which a failover test needs; gossip makes this take about one second longer.
+   */
+  waitFor?: 'slots' | 'healthy'
 }
 
 export function clusterToolsAvailable(): boolean {
@@ -73,35 +82,48 @@ function slotCount(slots: string[]): number {
  * One node's view as a string that must be identical on every node: who owns which slots and,
  * when `strict`, every replica's master. Throws while the view is not ready.
  */
-async function nodeView(port: number, strict: boolean, expectedNodes: number): Promise<string> {
+async function nodeView(port: number, strict: boolean, ports: number[]): Promise<string> {
   const info = String(await redisCommand(port, ['CLUSTER', 'INFO']))
   if (!info.includes('cluster_state:ok')) throw new Error(`node ${port}: cluster_state is not ok`)
   const nodes = parseNodes(String(await redisCommand(port, ['CLUSTER', 'NODES'])))
   const owners = nodes.filter((n) => n.slots.length > 0 && n.flags.includes('master'))
   const covered = owners.reduce((n, o) => n + slotCount(o.slots), 0)
   if (covered !== SLOTS) throw new Error(`node ${port}: sees ${covered} of ${SLOTS} slots owned`)
+  // Slots owned by a node outside `ports` (one that was killed) are not served: not converged yet.
+  const gone = owners.find((o) => !ports.some((p) => o.addr === `${HOST}:${p}`))
+  if (gone) throw new Error(`node ${port}: slots ${gone.slots.join(',')} still owned by ${gone.addr}`)
   const view = owners.map((o) => `${o.addr}=${o.slots.join(',')}`).sort()
   if (!strict) return view.join(' ')
-  if (nodes.length !== expectedNodes) throw new Error(`node ${port}: knows ${nodes.length} nodes`)
-  const bad = nodes.find((n) => n.link !== 'connected' || n.flags.some((f) => /fail|handshake|noaddr/.test(f)))
+  if (nodes.length !== ports.length) throw new Error(`node ${port}: knows ${nodes.length} nodes`)
+  const bad = nodes.find(
+    (n) => n.link !== 'connected' || n.flags.some((f) => /fail|handshake|noaddr/.test(f)),
+  )
   if (bad) throw new Error(`node ${port}: sees ${bad.addr} as ${bad.flags.join(',')}/${bad.link}`)
   const byId = new Map(nodes.map((n) => [n.id, n.addr]))
-  for (const n of nodes.filter((x) => x.flags.includes('slave'))) view.push(`${n.addr}->${byId.get(n.masterId)}`)
+  for (const n of nodes.filter((x) => x.flags.includes('slave')))
+    view.push(`${n.addr}->${byId.get(n.masterId)}`)
   const self = nodes.find((n) => n.flags.includes('myself'))
   if (self?.flags.includes('slave')) {
     const repl = String(await redisCommand(port, ['INFO', 'replication']))
-    if (!repl.includes('master_link_status:up')) throw new Error(`replica ${port}: not synced with its master`)
+    if (!repl.includes('master_link_status:up'))
+      throw new Error(`replica ${port}: not synced with its master`)
   }
   return view.sort().join(' ')
 }
 
 /** Waits until all `ports` report cluster_state:ok and the same slot owners (strict: same everything). */
-export async function waitForCluster(ports: number[], { strict = true, timeoutMs = 30_000 } = {}): Promise<void> {
-  await waitUntil(
-    `cluster on ports ${ports.join(',')} to converge`,
+export function waitForCluster(ports: number[], { strict = true, timeoutMs = 30_000 } = {}): Promise<void> {
+  return converge(`cluster on ports ${ports.join(',')}`, () => ({ ports, strict }), timeoutMs)
+}
+
+/** `pick` runs on every poll, so a node killed just before the call drops out once it has exited. */
+function converge(what: string, pick: () => { ports: number[]; strict: boolean }, timeoutMs: number) {
+  return waitUntil(
+    `${what} to converge`,
     async () => {
-      const views = await Promise.all(ports.map((p) => nodeView(p, strict, ports.length)))
-      return new Set(views).size === 1 ? true : process.env.DIAG ? views.join('\n') : 'nodes disagree on slot owners'
+      const { ports, strict } = pick()
+      const views = await Promise.all(ports.map((p) => nodeView(p, strict, ports)))
+      return new Set(views).size === 1 ? true : 'nodes disagree on slot owners'
     },
     { timeoutMs, intervalMs: 50 },
   )
@@ -114,7 +136,10 @@ async function currentMasters(servers: readonly RedisServer[]): Promise<ClusterN
       const nodes = parseNodes(String(await redisCommand(server.port, ['CLUSTER', 'NODES'])))
       return nodes
         .filter((n) => n.flags.includes('master') && n.slots.length > 0 && !n.flags.includes('fail'))
-        .map((n) => ({ host: n.addr.slice(0, n.addr.lastIndexOf(':')), port: Number(n.addr.split(':').pop()) }))
+        .map((n) => ({
+          host: n.addr.slice(0, n.addr.lastIndexOf(':')),
+          port: Number(n.addr.split(':').pop()),
+        }))
         .sort((a, b) => a.port - b.port)
     } catch (err) {
       errors.push((err as Error).message)
@@ -125,7 +150,8 @@ async function currentMasters(servers: readonly RedisServer[]): Promise<ClusterN
 
 /** Six redis-server child processes (3 masters + 3 replicas) formed into a cluster on free ports. */
 export async function startCluster(options: StartClusterOptions = {}): Promise<RedisCluster> {
-  if (!clusterToolsAvailable()) throw new Error(`redis-server and redis-cli are needed for the cluster. ${INSTALL_HINT}`)
+  if (!clusterToolsAvailable())
+    throw new Error(`redis-server and redis-cli are needed for the cluster. ${INSTALL_HINT}`)
   const started = await Promise.allSettled(
     Array.from({ length: 6 }, () =>
       startRedisServer({ cluster: true, clusterNodeTimeoutMs: options.nodeTimeoutMs ?? 2000 }),
@@ -144,7 +170,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
     })
     await waitForCluster(
       servers.map((s) => s.port),
-      { timeoutMs: options.timeoutMs ?? 30_000 },
+      { strict: options.waitFor !== 'slots', timeoutMs: options.timeoutMs ?? 30_000 },
     )
   } catch (err) {
     await stop()
@@ -160,14 +186,15 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
       },
     })),
     masters: () => currentMasters(servers),
-    waitHealthy: (timeoutMs = 30_000) => {
-      const running = servers.filter((s) => s.running)
-      const strict = running.length === servers.length
-      return waitForCluster(
-        running.map((s) => s.port),
-        { strict, timeoutMs },
-      )
-    },
+    waitHealthy: (timeoutMs = 30_000) =>
+      converge(
+        'cluster',
+        () => {
+          const running = servers.filter((s) => s.running)
+          return { ports: running.map((s) => s.port), strict: running.length === servers.length }
+        },
+        timeoutMs,
+      ),
     stop,
   }
 }

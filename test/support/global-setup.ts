@@ -28,9 +28,15 @@ function clusterFromEnv(): ClusterNode[] | undefined {
 async function resolveCluster() {
   const fromEnv = clusterFromEnv()
   if (fromEnv) return { nodes: fromEnv, stop: async () => {} }
-  if (!clusterToolsAvailable() && !requireRedis) return undefined
+  if (!clusterToolsAvailable()) {
+    if (!requireRedis) return undefined
+    throw new Error(
+      'REDIS_KIT_REQUIRE_REDIS=1 but no Redis Cluster: install redis-server and redis-cli ' +
+        '(Debian/Ubuntu: `sudo apt-get install -y redis-server`) or set REDIS_CLUSTER_NODES=host:port,host:port,...',
+    )
+  }
   const started = performance.now()
-  const cluster = await startCluster()
+  const cluster = await startCluster({ waitFor: 'slots' })
   if (process.env.REDIS_KIT_TIMINGS === '1')
     console.log(`[redis-kit tests] cluster ready in ${Math.round(performance.now() - started)} ms`)
   return { nodes: cluster.nodes.map(({ host, port }) => ({ host, port })), stop: () => cluster.stop() }
@@ -53,7 +59,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('clusterNodes', cluster.value?.nodes ?? null)
   project.provide(
     'clusterUnavailable',
-    cluster.value ? null : 'redis-server/redis-cli not on PATH (set REDIS_CLUSTER_NODES or install redis-server)',
+    cluster.value
+      ? null
+      : 'redis-server/redis-cli not on PATH (set REDIS_CLUSTER_NODES or install redis-server)',
   )
   return teardown
 }

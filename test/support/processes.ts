@@ -9,7 +9,8 @@ import { closeSync, openSync, rmSync } from 'node:fs'
  *   SIGKILLs every child still tracked and removes the temp dirs.
  * - The Node process is killed outright (SIGKILL, OOM, a worker torn down): each child has a
  *   watchdog, a detached `sh` holding the read end of a pipe from us. When we die the pipe
- *   closes, `read` returns and the watchdog SIGKILLs that one PID. No polling, no names.
+ *   closes, `read` returns and the watchdog SIGKILLs that one PID and removes its temp dir.
+ *   No polling, no names.
  */
 interface Tracked {
   child: ChildProcess
@@ -39,9 +40,11 @@ function killQuietly(pid: number | undefined, signal: NodeJS.Signals): void {
   } catch {}
 }
 
-function startWatchdog(pid: number): ChildProcess | undefined {
+const WATCHDOG = 'read _ignored; kill -KILL "$0" 2>/dev/null; if [ -n "$1" ]; then rm -rf -- "$1"; fi'
+
+function startWatchdog(pid: number, dir: string): ChildProcess | undefined {
   try {
-    const watchdog = spawn('sh', ['-c', 'read _ignored; kill -KILL "$0" 2>/dev/null', String(pid)], {
+    const watchdog = spawn('sh', ['-c', WATCHDOG, String(pid), dir], {
       stdio: ['pipe', 'ignore', 'ignore'],
       detached: true,
     })
@@ -64,8 +67,11 @@ export function trackDir(dir: string): () => void {
   }
 }
 
-/** Spawns `command` (not detached) with stdout and stderr appended to `logFile`, tracked and watched. */
-export function spawnTracked(command: string, args: string[], logFile: string): ChildProcess {
+/**
+ * Spawns `command` (not detached) with stdout and stderr appended to `logFile`, tracked and
+ * watched; `dir` (optional) is removed by the watchdog if this Node process is killed.
+ */
+export function spawnTracked(command: string, args: string[], logFile: string, dir = ''): ChildProcess {
   hookExit()
   const fd = openSync(logFile, 'a')
   let child: ChildProcess
@@ -79,7 +85,7 @@ export function spawnTracked(command: string, args: string[], logFile: string): 
   child.unref()
   const pid = child.pid
   if (pid === undefined) throw new Error(`failed to spawn ${command}`)
-  const entry: Tracked = { child, watchdog: startWatchdog(pid) }
+  const entry: Tracked = { child, watchdog: startWatchdog(pid, dir) }
   live.set(pid, entry)
   child.once('exit', () => {
     live.delete(pid)

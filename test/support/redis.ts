@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CLUSTER_BUS_OFFSET, findExecutable, pickPort, releasePort } from './ports.js'
 import { isRunning, spawnTracked, stopProcess, trackDir, waitForExit } from './processes.js'
-import { redisCommand, waitUntil } from './resp.js'
+import { GiveUp, redisCommand, waitUntil } from './resp.js'
 
 export const HOST = '127.0.0.1'
 
@@ -66,7 +66,7 @@ function logTail(dir: string): string {
   return readFileSync(file, 'utf8').trim().split('\n').slice(-8).join('\n')
 }
 
-class ExitedEarly extends Error {
+class ExitedEarly extends GiveUp {
   get portTaken(): boolean {
     return /address already in use/i.test(this.message)
   }
@@ -74,7 +74,7 @@ class ExitedEarly extends Error {
 
 /** Spawns redis-server and resolves once PING answers; rejects (with the log) if it exits first. */
 async function launch(args: string[], port: number, dir: string, timeoutMs: number): Promise<ChildProcess> {
-  const child = spawnTracked('redis-server', args, join(dir, 'redis.log'))
+  const child = spawnTracked('redis-server', args, join(dir, 'redis.log'), dir)
   try {
     await waitUntil(
       `redis-server on port ${port}`,
@@ -157,7 +157,11 @@ export interface ResolvedRedis {
 }
 
 function dockerLikelyUsable(): boolean {
-  return Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock') || existsSync(join(process.env.HOME ?? '', '.docker/run/docker.sock'))
+  return (
+    Boolean(process.env.DOCKER_HOST) ||
+    existsSync('/var/run/docker.sock') ||
+    existsSync(join(process.env.HOME ?? '', '.docker/run/docker.sock'))
+  )
 }
 
 /**
@@ -178,8 +182,12 @@ export async function resolveRedis(): Promise<ResolvedRedis> {
       const url = `redis://${container.getHost()}:${container.getMappedPort(6379)}`
       return { url, source: 'testcontainers', stop: async () => void (await container.stop()) }
     } catch (err) {
-      throw new Error(`No Redis for the tests: redis-server is not on PATH and Docker failed (${(err as Error).message}). ${INSTALL_HINT}`)
+      throw new Error(
+        `No Redis for the tests: redis-server is not on PATH and Docker failed (${(err as Error).message}). ${INSTALL_HINT}`,
+      )
     }
   }
-  throw new Error(`No Redis for the tests: redis-server is not on PATH and Docker is not available. ${INSTALL_HINT}`)
+  throw new Error(
+    `No Redis for the tests: redis-server is not on PATH and Docker is not available. ${INSTALL_HINT}`,
+  )
 }

@@ -91,6 +91,9 @@ export function redisCommand(
   })
 }
 
+/** Thrown by a `waitUntil` check to stop waiting at once (other errors mean "not yet"). */
+export class GiveUp extends Error {}
+
 /** Polls `check` every `intervalMs` until it returns true; the last failure reason goes into the error. */
 export async function waitUntil(
   what: string,
@@ -104,12 +107,12 @@ export async function waitUntil(
       const result = await check()
       if (result === true) return
       last = result === false ? 'condition false' : result
-      if (process.env.DIAG) console.log(Date.now() % 100000, last)
     } catch (err) {
+      if (err instanceof GiveUp) throw err
       last = (err as Error).message
-      if (process.env.DIAG) console.log(Date.now() % 100000, last)
     }
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${last}`)
+    if (Date.now() >= deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${last}`)
     await new Promise((r) => setTimeout(r, intervalMs))
   }
 }

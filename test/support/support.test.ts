@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs'
 import { Cluster, Redis } from 'ioredis'
 import { afterEach, describe, expect, it } from 'vitest'
 import { clusterNodes, hasCluster, redisUrl, requireRedis } from './env.js'
-import { type RedisServer, startRedisServer } from './redis.js'
+import { type RedisServer, redisServerAvailable, startRedisServer } from './redis.js'
 
 const clients: Array<Redis | Cluster> = []
 const servers: RedisServer[] = []
 
 function client(url: string): Redis {
   const c = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000 })
+  c.on('error', () => {}) // restarts reset connections; the assertions below tell what matters
   clients.push(c)
   return c
 }
@@ -36,14 +37,17 @@ describe('shared standalone redis', () => {
 describe.skipIf(!hasCluster() && !requireRedis)('shared cluster', () => {
   it('has 3 masters that each own slots, and cluster_state:ok', async () => {
     const cluster = new Cluster(clusterNodes(), { redisOptions: { connectTimeout: 2000 } })
+    cluster.on('error', () => {})
     clients.push(cluster)
     await cluster.set('support:{probe}', '1')
     expect(await cluster.get('support:{probe}')).toBe('1')
     const masters = cluster.nodes('master')
     expect(masters).toHaveLength(3)
-    const slots = (await cluster.cluster('SLOTS')) as Array<[number, number, [string, number]]>
     const owners = new Map<number, number>()
-    for (const [from, to, [, port]] of slots) owners.set(port, (owners.get(port) ?? 0) + to - from + 1)
+    for (const [from, to, master] of await cluster.cluster('SLOTS')) {
+      const port = master?.[1] ?? -1
+      owners.set(port, (owners.get(port) ?? 0) + to - from + 1)
+    }
     expect(owners.size).toBe(3)
     expect([...owners.values()].reduce((a, b) => a + b, 0)).toBe(16384)
     for (const master of masters) {
@@ -53,7 +57,7 @@ describe.skipIf(!hasCluster() && !requireRedis)('shared cluster', () => {
   })
 })
 
-describe('startRedisServer', () => {
+describe.skipIf(!redisServerAvailable() && !requireRedis)('startRedisServer', () => {
   it('starts, restarts on the same port, and stops by PID', async () => {
     const server = await startRedisServer()
     servers.push(server)

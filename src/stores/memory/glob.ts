@@ -35,7 +35,8 @@ function compile(pattern: string): RegExp {
         if (p[j] === '\\' && j + 1 < p.length) {
           cls += literal(p[j + 1]!)
           j += 2
-        } else if (p[j + 1] === '-' && j + 2 < p.length && p[j + 2] !== ']') {
+        } else if (p[j + 1] === '-' && j + 2 < p.length) {
+          // as stringmatchlen: any 3 chars `x-y` are a range, even `b-]` (the ']' is then its end)
           let a = p[j]!
           let b = p[j + 2]!
           if (a > b) [a, b] = [b, a] // Redis accepts reversed ranges

@@ -44,7 +44,10 @@ export interface MemoryStoreEvents {
 export interface MemoryStore extends Store {
   readonly name: 'memory'
   stats(): MemoryStoreStats
-  on<K extends keyof MemoryStoreEvents>(event: K, listener: (...args: MemoryStoreEvents[K]) => void): () => void
+  on<K extends keyof MemoryStoreEvents>(
+    event: K,
+    listener: (...args: MemoryStoreEvents[K]) => void,
+  ): () => void
 }
 
 /** Creates an in-process store with Redis semantics. Nothing is shared between instances. */
@@ -122,13 +125,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       }
     },
     async batch(batchCommands) {
-      if (!Array.isArray(batchCommands)) throw new RedisKitError('INVALID_ARGUMENT', 'batch takes an array of commands')
+      if (!Array.isArray(batchCommands))
+        throw new RedisKitError('INVALID_ARGUMENT', 'batch takes an array of commands')
+      ensureOpen()
+      // like RedisStore: every command is checked before any runs, so bad input writes nothing
+      for (const command of batchCommands as readonly BatchCommand[]) {
+        if (!Array.isArray(command))
+          throw new RedisKitError('INVALID_ARGUMENT', 'each batch command is an array')
+        const [name, ...args] = command
+        checkCommand(name, args, ctx)
+      }
       const results: unknown[] = []
       let firstError: unknown
       for (const command of batchCommands as readonly BatchCommand[]) {
         try {
           const [name, ...args] = command
-          results.push(run(name, args))
+          results.push(impl[name]!(...args))
         } catch (err) {
           firstError ??= err
           results.push(undefined)
@@ -142,6 +154,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       return 0
     },
     async info() {
+      ensureOpen()
       return {
         redis_version: 'memory',
         used_memory: String(ks.usedBytes),

@@ -107,7 +107,9 @@ function parse(input: string): Parsed {
   if (Math.abs(magnitude) > DECIMAL_RANGE) return 'invalid'
   const digits = BigInt(all)
   const exact =
-    exp10 >= 0 ? round(sign === '-', digits * 10n ** BigInt(exp10), 1n, 0) : round(sign === '-', digits, 10n ** BigInt(-exp10), 0)
+    exp10 >= 0
+      ? round(sign === '-', digits * 10n ** BigInt(exp10), 1n, 0)
+      : round(sign === '-', digits, 10n ** BigInt(-exp10), 0)
   return finishParse(exact, digits)
 }
 

@@ -24,7 +24,11 @@ export async function* scanKeyspace(
     if (isClosed()) throw new RedisKitError('CLOSED', 'the memory store is closed')
     visited++
     const live = entry.expiresAt === 0 || entry.expiresAt > ks.now()
-    if (live && (type === undefined || entry.type === type) && (match === undefined || globMatch(match, key))) {
+    if (
+      live &&
+      (type === undefined || entry.type === type) &&
+      (match === undefined || globMatch(match, key))
+    ) {
       batch.push(key)
       if (batch.length >= count) {
         yield batch

@@ -77,7 +77,9 @@ export function sortedSetCommands(ks: Keyspace): Sync<SortedSetCommands> {
       return {
         size: zset.size,
         each: (visit) => {
-          for (const node of zset.nodes) visit(node.member, node.score)
+          zset.forEach((node) => {
+            visit(node.member, node.score)
+          })
         },
       }
     }
@@ -129,8 +131,9 @@ export function sortedSetCommands(ks: Keyspace): Sync<SortedSetCommands> {
       const score = node ? node.score + increment : increment
       if (Number.isNaN(score)) throw notANumber()
       const entry = existing ?? write(key)
-      if (node) entry.value.update(node, score)
-      else entry.value.add(member, score)
+      // an unchanged score is not rewritten (Redis compares with !=): -0 + 0 replies 0 and keeps -0
+      if (node === undefined) entry.value.add(member, score)
+      else if (score !== node.score) entry.value.update(node, score)
       commit(key, entry)
       return score
     },

@@ -105,9 +105,15 @@ export function stringCommands(ks: Keyspace): Sync<StringCommands> {
         return entry?.type === 'string' ? asBuffer(entry.value as StringValue) : null
       }),
     incrby: (key, increment) =>
-      Number(incr(key, (current) => String(addInt64(current === undefined ? 0n : parseInt64(current), increment)))),
+      Number(
+        incr(key, (current) => String(addInt64(current === undefined ? 0n : parseInt64(current), increment))),
+      ),
     incrbyfloat: (key, increment) =>
-      Number(incr(key, (current) => addLongDouble(current === undefined ? '0' : asString(current), String(increment)))),
+      Number(
+        incr(key, (current) =>
+          addLongDouble(current === undefined ? '0' : asString(current), String(increment)),
+        ),
+      ),
     getdel: (key) => {
       const entry = read(key)
       if (entry === undefined) return null

@@ -50,12 +50,11 @@ export function selectRange(
   stop: ScoreBound,
   options: ZRangeOptions = {},
 ): ZNode[] {
-  const nodes = zset.nodes
   if (options.by !== 'score') {
-    const length = nodes.length
+    const length = zset.size
     const [from, to] = rankRange(length, Number(start), Number(stop))
-    if (!options.rev) return nodes.slice(from, to)
-    return nodes.slice(length - to, length - from).reverse()
+    if (!options.rev) return zset.slice(from, to)
+    return zset.slice(length - to, length - from).reverse()
   }
   // BYSCORE REV takes the bounds as (max, min)
   const [from, to] = options.rev ? scoreRange(zset, stop, start) : scoreRange(zset, start, stop)
@@ -66,7 +65,7 @@ export function selectRange(
   const available = Math.max(0, to - from - offset)
   const take = count < 0 ? available : Math.min(count, available)
   if (take === 0) return []
-  if (!options.rev) return nodes.slice(from + offset, from + offset + take)
+  if (!options.rev) return zset.slice(from + offset, from + offset + take)
   const end = to - offset
-  return nodes.slice(end - take, end).reverse()
+  return zset.slice(end - take, end).reverse()
 }

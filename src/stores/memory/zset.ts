@@ -1,13 +1,14 @@
 /**
- * The memory store's sorted set: a Map from member to node plus an array of the nodes kept in
- * Redis order (score, then member bytes), maintained by binary search. Lookups are O(1), ranks and
- * bounds O(log n), rank ranges a slice; inserts and removals splice the array (a memmove).
+ * The memory store's sorted set: a Map from member to node plus the nodes in Redis order (score,
+ * then member bytes) in a SortedList. Score lookups are O(1); inserts, removals, ranks and bounds
+ * take a binary search plus a splice within one block; a rank range is a slice.
  *
  * It also tracks which encoding Redis 7.0 would use, because one reply depends on it: a small set
  * (listpack: at most 128 members of at most 64 bytes) stores scores as text, where -0 becomes 0,
  * while a large one (skiplist) keeps -0. A set turns large when a member would break a limit and
  * never turns small again, except a ZUNIONSTORE result, which Redis re-encodes when it fits.
  */
+import { SortedList } from './sorted-list.js'
 
 /** Redis's zset-max-listpack-entries and zset-max-listpack-value defaults. */
 const LISTPACK_MAX_ENTRIES = 128
@@ -56,37 +57,38 @@ export function compareNodes(a: ZNode, b: ZNode): number {
 
 export class ZSet {
   readonly #map = new Map<string, ZNode>()
-  /** The nodes in Redis order. Read-only for callers. */
-  readonly nodes: ZNode[] = []
+  #order: SortedList<ZNode>
   /** The value's estimated bytes (see nodeBytes). */
   bytes = 0
   /** true while Redis would keep this set as a listpack. */
   compact = true
 
+  constructor(order: SortedList<ZNode> = new SortedList(compareNodes)) {
+    this.#order = order
+  }
+
   /** Builds a set from distinct members, encoded as Redis encodes a ZUNIONSTORE result. */
   static from(entries: Iterable<[string, number]>): ZSet {
-    const zset = new ZSet()
+    const nodes: ZNode[] = []
     let fits = true
+    let bytes = 0
     for (const [member, score] of entries) {
-      const node: ZNode = { member, score }
-      zset.#map.set(member, node)
-      zset.nodes.push(node)
-      zset.bytes += nodeBytes(member)
+      nodes.push({ member, score })
+      bytes += nodeBytes(member)
       if (fits && !fitsListpack(member)) fits = false
     }
-    zset.compact = fits && zset.nodes.length <= LISTPACK_MAX_ENTRIES
-    if (zset.compact) for (const node of zset.nodes) node.score = zset.#stored(node.score)
-    zset.nodes.sort(compareNodes)
+    const compact = fits && nodes.length <= LISTPACK_MAX_ENTRIES
+    if (compact) for (const node of nodes) if (node.score === 0) node.score = 0
+    nodes.sort(compareNodes)
+    const zset = new ZSet(new SortedList(compareNodes, nodes))
+    for (const node of nodes) zset.#map.set(node.member, node)
+    zset.bytes = bytes
+    zset.compact = compact
     return zset
   }
 
-  /** The score as the encoding keeps it: a listpack writes -0 as 0. */
-  #stored(score: number): number {
-    return this.compact && score === 0 ? 0 : score
-  }
-
   get size(): number {
-    return this.nodes.length
+    return this.#order.size
   }
 
   get(member: string): ZNode | undefined {
@@ -95,49 +97,39 @@ export class ZSet {
 
   /** The 0-based position of a node that is in the set. */
   rank(node: ZNode): number {
-    let lo = 0
-    let hi = this.nodes.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (compareNodes(this.nodes[mid] as ZNode, node) < 0) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+    return this.#order.countWhile((other) => compareNodes(other, node) < 0)
+  }
+
+  /** The nodes at positions [from, to). */
+  slice(from: number, to: number): ZNode[] {
+    return this.#order.slice(from, to)
+  }
+
+  forEach(visit: (node: ZNode) => void): void {
+    this.#order.forEach(visit)
   }
 
   /** Adds a member that is not in the set. */
   add(member: string, score: number): void {
-    if (this.compact && (this.nodes.length + 1 > LISTPACK_MAX_ENTRIES || !fitsListpack(member))) this.compact = false
+    if (this.compact && (this.size + 1 > LISTPACK_MAX_ENTRIES || !fitsListpack(member))) this.compact = false
     const node: ZNode = { member, score: this.#stored(score) }
     this.#map.set(member, node)
-    this.nodes.splice(this.rank(node), 0, node)
+    this.#order.insert(node)
     this.bytes += nodeBytes(member)
   }
 
   /** Changes the score of a node that is in the set, moving it to its new place. */
-  update(node: ZNode, newScore: number): void {
-    const score = this.#stored(newScore)
-    const i = this.rank(node)
-    const prev = this.nodes[i - 1]
-    const next = this.nodes[i + 1]
-    const moved: ZNode = { member: node.member, score }
-    if (
-      (prev === undefined || compareNodes(prev, moved) < 0) &&
-      (next === undefined || compareNodes(moved, next) < 0)
-    ) {
-      node.score = score
-      return
-    }
-    this.nodes.splice(i, 1)
-    node.score = score
-    this.nodes.splice(this.rank(node), 0, node)
+  update(node: ZNode, score: number): void {
+    this.#order.remove(node)
+    node.score = this.#stored(score)
+    this.#order.insert(node)
   }
 
   /** Removes a member; false when it was not in the set. */
   delete(member: string): boolean {
     const node = this.#map.get(member)
     if (node === undefined) return false
-    this.nodes.splice(this.rank(node), 1)
+    this.#order.remove(node)
     this.#map.delete(member)
     this.bytes -= nodeBytes(member)
     return true
@@ -145,37 +137,26 @@ export class ZSet {
 
   /** Removes the nodes at positions [from, to) and returns how many were removed. */
   deleteRange(from: number, to: number): number {
-    if (to <= from) return 0
-    for (const node of this.nodes.splice(from, to - from)) {
+    const removed = this.#order.removeRange(from, to)
+    for (const node of removed) {
       this.#map.delete(node.member)
       this.bytes -= nodeBytes(node.member)
     }
-    return to - from
+    return removed.length
   }
 
   /** The first position whose score is above `min` (or at it, when inclusive). */
   lowerBound(min: number, exclusive: boolean): number {
-    let lo = 0
-    let hi = this.nodes.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      const score = (this.nodes[mid] as ZNode).score
-      if (exclusive ? score <= min : score < min) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+    return this.#order.countWhile((node) => (exclusive ? node.score <= min : node.score < min))
   }
 
   /** The first position whose score is above `max` (or at it, when exclusive). */
   upperBound(max: number, exclusive: boolean): number {
-    let lo = 0
-    let hi = this.nodes.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      const score = (this.nodes[mid] as ZNode).score
-      if (exclusive ? score < max : score <= max) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+    return this.#order.countWhile((node) => (exclusive ? node.score < max : node.score <= max))
+  }
+
+  /** The score as the encoding keeps it: a listpack writes -0 as 0. */
+  #stored(score: number): number {
+    return this.compact && score === 0 ? 0 : score
   }
 }

@@ -1,0 +1,116 @@
+/** WRONGTYPE: every command family against a key of another type, and what is not an error. */
+import type { Store } from '../stores/types.js'
+import type { Suite, TestContext } from './harness.js'
+
+type Call = (store: Store, key: string, other: string) => Promise<unknown>
+
+/** Commands of each family; `key` holds another type, `other` is a key of the same slot. */
+const FAMILIES: Record<string, Record<string, Call>> = {
+  strings: {
+    get: (s, k) => s.get(k),
+    getBuffer: (s, k) => s.getBuffer(k),
+    incrby: (s, k) => s.incrby(k, 1),
+    incrbyfloat: (s, k) => s.incrbyfloat(k, 1),
+    getdel: (s, k) => s.getdel(k),
+  },
+  hashes: {
+    hset: (s, k) => s.hset(k, { f: 'v' }),
+    hget: (s, k) => s.hget(k, 'f'),
+    hmget: (s, k) => s.hmget(k, ['f']),
+    hgetall: (s, k) => s.hgetall(k),
+    hdel: (s, k) => s.hdel(k, ['f']),
+    hincrby: (s, k) => s.hincrby(k, 'f', 1),
+  },
+  sets: {
+    sadd: (s, k) => s.sadd(k, ['m']),
+    srem: (s, k) => s.srem(k, ['m']),
+    smembers: (s, k) => s.smembers(k),
+    sismember: (s, k) => s.sismember(k, 'm'),
+    scard: (s, k) => s.scard(k),
+  },
+  'sorted sets': {
+    zadd: (s, k) => s.zadd(k, [{ member: 'm', score: 1 }]),
+    zincrby: (s, k) => s.zincrby(k, 1, 'm'),
+    zscore: (s, k) => s.zscore(k, 'm'),
+    zrank: (s, k) => s.zrank(k, 'm'),
+    zrange: (s, k) => s.zrange(k, 0, -1),
+    zrangeWithScores: (s, k) => s.zrangeWithScores(k, '-inf', '+inf', { by: 'score' }),
+    zrem: (s, k) => s.zrem(k, ['m']),
+    zcard: (s, k) => s.zcard(k),
+    zremrangebyrank: (s, k) => s.zremrangebyrank(k, 0, -1),
+    zremrangebyscore: (s, k) => s.zremrangebyscore(k, '-inf', '+inf'),
+    'zunionstore (source)': (s, k, other) => s.zunionstore(other, [k]),
+  },
+  hyperloglog: {
+    pfadd: (s, k) => s.pfadd(k, ['a']),
+    pfcount: (s, k) => s.pfcount([k]),
+    'pfmerge (source)': (s, k, other) => s.pfmerge(other, [k]),
+    'pfmerge (destination)': (s, k) => s.pfmerge(k, []),
+  },
+  bitmaps: {
+    setbit: (s, k) => s.setbit(k, 1, 1),
+    getbit: (s, k) => s.getbit(k, 1),
+    bitcount: (s, k) => s.bitcount(k),
+    'bitop (source)': (s, k, other) => s.bitop('OR', other, [k]),
+  },
+}
+
+/** A key of a type that the family does not accept. */
+async function foreignKey(t: TestContext, family: string): Promise<string> {
+  const k = t.tagged('foreign')
+  if (family === 'strings' || family === 'bitmaps' || family === 'hyperloglog')
+    await t.store.hset(k, { f: 'v' })
+  else if (family === 'sets') await t.store.zadd(k, [{ member: 'm', score: 1 }])
+  else await t.store.set(k, 'text')
+  return k
+}
+
+export function wrongTypeTests(suite: Suite): void {
+  suite.describe('WRONGTYPE', () => {
+    for (const [family, calls] of Object.entries(FAMILIES)) {
+      suite.test(`${family} commands against a key of another type fail with WRONGTYPE`, async (t) => {
+        const k = await foreignKey(t, family)
+        const typeBefore = await t.store.type(k)
+        for (const [name, call] of Object.entries(calls)) {
+          const err = await t.rejects(name, () => call(t.store, k, t.tagged('other')), 'WRONGTYPE')
+          t.expect(err.message).toMatch(/WRONGTYPE/)
+        }
+        t.expect(await t.store.type(k)).toBe(typeBefore)
+        t.expect(await t.store.exists([t.tagged('other')])).toBe(0)
+      })
+    }
+
+    suite.test('a plain string is not a valid HyperLogLog', async ({ store, expect, tagged, rejects }) => {
+      await store.set(tagged('s'), 'hello')
+      for (const [label, call] of [
+        ['pfadd', () => store.pfadd(tagged('s'), ['x'])],
+        ['pfcount', () => store.pfcount([tagged('s')])],
+        ['pfmerge', () => store.pfmerge(tagged('d'), [tagged('s')])],
+      ] as const) {
+        const err = await rejects(`${label} on a plain string`, call, 'WRONGTYPE')
+        expect(err.message).toMatch(/Key is not a valid HyperLogLog/)
+      }
+      expect(await store.get(tagged('s'))).toBe('hello')
+    })
+
+    suite.test(
+      'set, del, exists, type, ttl and expire work on keys of any type',
+      async ({ store, expect, key }) => {
+        const [h, s, z] = [key('h'), key('s'), key('z')]
+        await store.hset(h, { f: 'v' })
+        await store.sadd(s, ['m'])
+        await store.zadd(z, [{ member: 'm', score: 1 }])
+        expect(await store.expire(s, 100)).toBe(true)
+        expect(await store.ttl(s)).toBe(100)
+        expect(await store.persist(s)).toBe(true)
+        expect(await store.set(h, 'now a string')).toBe(true)
+        expect(await store.type(h)).toBe('string')
+        expect(await store.get(h)).toBe('now a string')
+        expect(await store.set(z, 'x', { nx: true })).toBe(false)
+        expect(await store.set(z, 'x', { xx: true })).toBe(true)
+        expect(await store.get(z)).toBe('x')
+        expect(await store.del([s])).toBe(1)
+      },
+    )
+  })
+}

@@ -1,0 +1,32 @@
+/**
+ * The Store conformance suite (redis-kit/testing) against every store redis-kit ships: the
+ * memory store, a standalone Redis and a 3-master Redis Cluster, both started by the test
+ * support (test/support/global-setup.ts) or given by REDIS_URL / REDIS_CLUSTER_NODES.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMemoryStore, createRedisStore } from '../../src/stores/index.js'
+import { storeConformance } from '../../src/testing/index.js'
+import { clusterNodes, hasCluster, redisUrl, requireRedis } from '../support/env.js'
+
+const test = { describe, it, expect, beforeAll, afterAll }
+
+storeConformance({
+  name: 'memory',
+  createStore: (limits) => createMemoryStore({ ...limits }),
+  test,
+  // The memory store writes every HyperLogLog dense; Redis starts small ones sparse (counts agree).
+  skip: ['hllSparseEncoding'],
+})
+
+storeConformance({
+  name: 'redis',
+  createStore: (limits) => createRedisStore({ url: redisUrl(), ...limits }),
+  test,
+})
+
+storeConformance({
+  name: 'redis cluster',
+  createStore: (limits) => createRedisStore({ cluster: clusterNodes(), ...limits }),
+  cluster: true,
+  test: { ...test, describe: describe.skipIf(!hasCluster() && !requireRedis) },
+})

@@ -1,0 +1,20 @@
+import { defineConfig } from 'tsup'
+
+/** One entry per public subpath; package.json's `exports` must list exactly these. */
+export const entries = {
+  index: 'src/index.ts',
+  'stores/index': 'src/stores/index.ts',
+  'testing/index': 'src/testing/index.ts',
+}
+
+export default defineConfig({
+  entry: entries,
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  treeshake: true,
+  target: 'node20',
+  outDir: 'dist',
+})
