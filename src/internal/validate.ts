@@ -55,6 +55,12 @@ export function assertFinite(n: unknown, what: string): asserts n is number {
   }
 }
 
+/** Any number but NaN (Redis scores and weights accept inf and -inf). */
+export function assertNotNaN(n: unknown, what: string): asserts n is number {
+  if (typeof n !== 'number' || Number.isNaN(n))
+    throw invalidArgument(`${what} must be a number (got ${describe(n)})`)
+}
+
 /** A TTL given to SET/EXPIRE: a positive whole number (delete the key instead of passing <= 0). */
 export function assertTtl(n: unknown, what: string): asserts n is number {
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) {

@@ -14,6 +14,7 @@ import {
   assertInteger,
   assertKey,
   assertKeys,
+  assertNotNaN,
   assertScoreBound,
   assertStrings,
   assertTtl,
@@ -178,7 +179,7 @@ export const COMMANDS: { readonly [K in CommandName]: CommandSpec } = {
     checkZAddOptions(a[2])
   }),
   zincrby: oneKey(true, (a) => {
-    assertFinite(a[1], 'increment')
+    assertNotNaN(a[1], 'increment')
     assertKey(a[2], 'member')
   }),
   zscore: oneKey(false, (a) => assertKey(a[1], 'member')),
@@ -207,7 +208,7 @@ export const COMMANDS: { readonly [K in CommandName]: CommandSpec } = {
         if (!Array.isArray(o.weights) || o.weights.length !== a[1].length) {
           throw invalidArgument('zunionstore weights must have one number per source key')
         }
-        for (const w of o.weights) assertFinite(w, 'each weight')
+        for (const w of o.weights) assertNotNaN(w, 'each weight')
       }
       if (o?.aggregate !== undefined && !['SUM', 'MIN', 'MAX'].includes(o.aggregate as string)) {
         throw invalidArgument(`aggregate must be 'SUM', 'MIN' or 'MAX' (got ${describe(o.aggregate)})`)

@@ -22,7 +22,12 @@ export interface WireCommand {
  * would differ between Redis and memory.)
  */
 export function wireArgs(argv: readonly Arg[]): (string | Buffer)[] {
-  return argv.map((arg) => (typeof arg === 'number' ? String(arg) : arg))
+  const out = new Array<string | Buffer>(argv.length)
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    out[i] = typeof arg === 'number' ? String(arg) : arg
+  }
+  return out
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: each builder narrows its own arguments

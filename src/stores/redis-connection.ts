@@ -15,6 +15,8 @@ export interface ConnectionOptions {
   readyTimeoutMs: number
   /** A client-side deadline per command (ms), or 0 when the client enforces commandTimeout itself. */
   deadlineMs: number
+  /** Toggle ioredis auto-pipelining per call (only on clients the store created). */
+  adaptivePipelining?: boolean
 }
 
 export class Connection {
@@ -23,6 +25,7 @@ export class Connection {
   closed = false
   readonly #options: ConnectionOptions
   #ready: Promise<void> | undefined
+  #inFlight = 0
 
   constructor(client: Client, options: ConnectionOptions) {
     this.client = client
@@ -36,31 +39,56 @@ export class Connection {
     return o.keyPrefix ?? o.redisOptions?.keyPrefix ?? ''
   }
 
-  /** Sends argv (as text or bytes) and resolves with the raw reply. Rejects with a RedisKitError. */
+  /**
+   * Sends argv (as text or bytes) and resolves with the reply, passed through `parse` when
+   * given. Rejects with a RedisKitError. Numbers are sent as String(n), exactly what the memory
+   * store and the script twins see.
+   */
   send(
     argv: readonly [string, ...Arg[]],
     buffer = false,
     on: Client | Redis = this.client,
+    parse?: (reply: unknown) => unknown,
   ): Promise<unknown> {
     if (this.closed) return Promise.reject(new RedisKitError('CLOSED', 'the Redis store is closed'))
-    const issue = () => {
-      const [name, ...args] = wireArgs(argv) as [string, ...(string | Buffer)[]]
-      // ioredis 6 loses the command name of callBuffer under auto-pipelining (it replays
-      // `pipeline.callBuffer(...args)` without it); the named `<command>Buffer` methods keep it.
-      const named = buffer ? (on as unknown as Record<string, unknown>)[`${name}Buffer`] : undefined
-      const sent =
-        typeof named === 'function'
-          ? (named as (...a: unknown[]) => Promise<unknown>).apply(on, args)
-          : ((buffer ? on.callBuffer : on.call) as (...a: unknown[]) => Promise<unknown>).apply(on, [
-              name,
-              ...args,
-            ])
-      return this.#bounded(sent, name)
-    }
-    const pending = this.client.status === 'ready' ? issue() : this.whenReady().then(issue)
-    return pending.catch((err: unknown) => {
+    const pending =
+      this.client.status === 'ready' ? this.#issue(argv, buffer, on) : this.#issueWhenReady(argv, buffer, on)
+    return pending.then(parse, (err: unknown) => {
       throw toKitError(err, argv[0])
     })
+  }
+
+  async #issueWhenReady(
+    argv: readonly [string, ...Arg[]],
+    buffer: boolean,
+    on: Client | Redis,
+  ): Promise<unknown> {
+    await this.whenReady()
+    return this.#issue(argv, buffer, on)
+  }
+
+  #issue(argv: readonly [string, ...Arg[]], buffer: boolean, on: Client | Redis): Promise<unknown> {
+    const wire = wireArgs(argv)
+    // Adaptive pipelining on clients we own: a call made while others are in flight joins
+    // ioredis's auto-pipeline (one write for many commands); a lone call is written at once,
+    // saving the pipeline's extra tick. Order is kept: while anything is queued, inFlight > 0.
+    if (this.#options.adaptivePipelining) {
+      ;(on.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = this.#inFlight > 0
+    }
+    let sent: Promise<unknown>
+    if (buffer) {
+      // ioredis 6 loses the command name of callBuffer under auto-pipelining (it replays
+      // `pipeline.callBuffer(...args)` without it); the named `<command>Buffer` methods keep it.
+      const named = (on as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
+        `${argv[0]}Buffer`
+      ]
+      sent = named ? named.apply(on, wire.slice(1)) : on.callBuffer.apply(on, wire as never)
+    } else sent = on.call.apply(on, wire as never) as Promise<unknown>
+    if (this.#options.adaptivePipelining) {
+      this.#inFlight++
+      sent = sent.finally(() => this.#inFlight--)
+    }
+    return this.#bounded(sent, argv[0])
   }
 
   /** Applies the client-side deadline to any promise (pipelines, scripts, subscriber calls). */

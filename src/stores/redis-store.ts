@@ -37,6 +37,7 @@ export interface StoreOverClientOptions {
   maxValueBytes: number
   readyTimeoutMs: number
   deadlineMs: number
+  adaptivePipelining?: boolean
 }
 
 const SPLITTABLE = new Set<CommandName>(['mget', 'mgetBuffer', 'del', 'unlink', 'exists'])
@@ -59,8 +60,7 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
     }
     if (conn.isCluster && SPLITTABLE.has(name)) return splitPerSlot(name, args)
     const wire = WIRE[name](...args)
-    const sent = conn.send(wire.argv, wire.buffer)
-    return wire.parse ? sent.then(wire.parse) : sent
+    return conn.send(wire.argv, wire.buffer, client, wire.parse)
   }
 
   /** Runs a multi-key command once per slot and merges the replies in the caller's order. */
@@ -70,7 +70,7 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
     const replies = await Promise.all(
       groups.map((positions) => {
         const wire = WIRE[name](positions.map((i) => keys[i]))
-        return conn.send(wire.argv, wire.buffer).then(wire.parse ?? ((r) => r))
+        return conn.send(wire.argv, wire.buffer, client, wire.parse)
       }),
     )
     if (name !== 'mget' && name !== 'mgetBuffer') return (replies as number[]).reduce((a, b) => a + b, 0)

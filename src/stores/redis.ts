@@ -61,7 +61,13 @@ export function createRedisStore(input: RedisConnectionInput): RedisStore {
     ...(options.ioredis as RedisOptions | undefined),
   }
   const maxValueBytes = options.maxValueBytes
-  const common = { owned: true, maxValueBytes, readyTimeoutMs: connectTimeout, deadlineMs: 0 }
+  const common = {
+    owned: true,
+    maxValueBytes,
+    readyTimeoutMs: connectTimeout,
+    deadlineMs: 0,
+    adaptivePipelining: true,
+  }
   if (options.cluster) {
     const nodes = options.cluster.map((node) => (typeof node === 'string' ? urlToNode(node) : node))
     const { enableOfflineQueue: _q, retryStrategy: _r, ...redisOptions } = perNode
