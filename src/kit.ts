@@ -9,6 +9,7 @@ import { isKitError, type RedisKitError } from './errors.js'
 import { configFromEnv } from './internal/env.js'
 import { Emitter } from './internal/events.js'
 import { parseOptions } from './internal/options.js'
+import { INSPECT } from './internal/redact.js'
 import { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory/index.js'
 import { createRedisStore, type RedisStore, type RedisStoreOptions } from './stores/redis.js'
 import type { Store } from './stores/types.js'
@@ -95,7 +96,7 @@ export function createKit(options: KitOptions = {}): Kit {
   const withEvents = store as Partial<RedisStore>
   withEvents.on?.('error', (err: RedisKitError) => events.emit('error', err))
 
-  return {
+  const kit: Kit = {
     store,
     prefix,
     async health() {
@@ -120,4 +121,6 @@ export function createKit(options: KitOptions = {}): Kit {
       if (owned) await store.close()
     },
   }
+  Object.defineProperty(kit, INSPECT, { value: () => `Kit { store: ${store.name === 'redis' ? String(store) : store.name}, prefix: '${prefix}' }` })
+  return kit
 }

@@ -24,3 +24,15 @@ export function redactOptions(value: unknown, depth = 0): unknown {
   }
   return out
 }
+
+/** util.inspect's hook: objects that hold credentials print this instead of their fields. */
+export const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+
+/** `host:port` of an ioredis client (or the first cluster node), never its credentials. */
+export function addressOf(client: object): string {
+  const c = client as { options?: unknown; startupNodes?: unknown }
+  const o = (c.options ?? {}) as { host?: string; port?: number }
+  const nodes = c.startupNodes as { host?: string; port?: number }[] | undefined
+  const first = Array.isArray(nodes) && nodes.length > 0 ? nodes[0]! : o
+  return `${first.host ?? '127.0.0.1'}:${first.port ?? 6379}${Array.isArray(nodes) && nodes.length > 1 ? ` (+${nodes.length - 1} nodes)` : ''}`
+}

@@ -7,6 +7,7 @@
 import type { Redis } from 'ioredis'
 import { RedisKitError } from '../errors.js'
 import { Emitter } from '../internal/events.js'
+import { addressOf, INSPECT } from '../internal/redact.js'
 import { groupBySlot } from '../internal/slot.js'
 import { type CheckContext, COMMANDS, checkCommand } from './commands.js'
 import { prepareScriptCall } from './define-script.js'
@@ -184,5 +185,11 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
     },
     on: (event, listener) => events.on(event, listener as never),
   }
+  // The client holds credentials: keep it out of spreads, JSON and util.inspect.
+  Object.defineProperty(store, 'client', { value: client, enumerable: false })
+  const describe = () => `RedisStore { ${conn.isCluster ? 'cluster' : 'standalone'} ${addressOf(client)}, ${client.status} }`
+  Object.defineProperty(store, INSPECT, { value: describe, enumerable: false })
+  Object.defineProperty(store, 'toString', { value: describe, enumerable: false })
+  Object.defineProperty(store, 'toJSON', { value: describe, enumerable: false })
   return store
 }

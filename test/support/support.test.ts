@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs'
 import { Cluster, Redis } from 'ioredis'
 import { afterEach, describe, expect, it } from 'vitest'
-import { clusterNodes, hasCluster, redisUrl, requireRedis } from './env.js'
-import { type RedisServer, redisServerAvailable, startRedisServer } from './redis.js'
+import { clusterNodes, redisUrl } from './env.js'
+import { type RedisServer, startRedisServer } from './redis.js'
 
 const clients: Array<Redis | Cluster> = []
 const servers: RedisServer[] = []
@@ -34,7 +34,7 @@ describe('shared standalone redis', () => {
   })
 })
 
-describe.skipIf(!hasCluster() && !requireRedis)('shared cluster', () => {
+describe('shared cluster', () => {
   it('has 3 masters that each own slots, and cluster_state:ok', async () => {
     const cluster = new Cluster(clusterNodes(), { redisOptions: { connectTimeout: 2000 } })
     cluster.on('error', () => {})
@@ -57,7 +57,7 @@ describe.skipIf(!hasCluster() && !requireRedis)('shared cluster', () => {
   })
 })
 
-describe.skipIf(!redisServerAvailable() && !requireRedis)('startRedisServer', () => {
+describe('startRedisServer', () => {
   it('starts, restarts on the same port, and stops by PID', async () => {
     const server = await startRedisServer()
     servers.push(server)
