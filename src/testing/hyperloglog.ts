@@ -94,17 +94,13 @@ export function hyperLogLogTests(suite: Suite): void {
       expect({ length: bytes?.length, sha1: sha1(bytes) }).toEqual({ length: 12304, sha1: SHA1_20000 })
     })
 
-    suite.test(
-      "a small HLL has Redis's sparse encoding, byte for byte",
-      async ({ store, expect, key }) => {
-        const k = key('sparse')
-        await store.pfadd(k, ids(0, 1000))
-        const bytes = await store.getBuffer(k)
-        expect(bytes?.subarray(0, 5).toString('latin1')).toBe('HYLL\x01')
-        expect({ length: bytes?.length, sha1: sha1(bytes) }).toEqual({ length: 1900, sha1: SHA1_1000 })
-      },
-      'hllSparseEncoding',
-    )
+    suite.test("a small HLL has Redis's sparse encoding, byte for byte", async ({ store, expect, key }) => {
+      const k = key('sparse')
+      await store.pfadd(k, ids(0, 1000))
+      const bytes = await store.getBuffer(k)
+      expect(bytes?.subarray(0, 5).toString('latin1')).toBe('HYLL\x01')
+      expect({ length: bytes?.length, sha1: sha1(bytes) }).toEqual({ length: 1900, sha1: SHA1_1000 })
+    })
 
     suite.test('an HLL copied as bytes keeps counting', async ({ store, expect, key }) => {
       await store.pfadd(key('src'), ids(0, 1000))

@@ -50,10 +50,8 @@ export interface StoreLimits {
 /**
  * Features a store may opt out of. Their tests are reported as skipped, never left out silently.
  * - `maxValueBytes`: createStore cannot apply a `{ maxValueBytes }` limit.
- * - `hllSparseEncoding`: small HyperLogLogs are stored dense, not in Redis's sparse encoding
- *   (counts are still exact and the bytes still readable by Redis, but GET differs).
  */
-export type ConformanceFeature = 'maxValueBytes' | 'hllSparseEncoding'
+export type ConformanceFeature = 'maxValueBytes'
 
 export interface ConformanceOptions {
   /** Shown in the top-level describe: `Store conformance: <name>`. */

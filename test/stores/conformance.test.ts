@@ -14,8 +14,6 @@ storeConformance({
   name: 'memory',
   createStore: (limits) => createMemoryStore({ ...limits }),
   test,
-  // The memory store writes every HyperLogLog dense; Redis starts small ones sparse (counts agree).
-  skip: ['hllSparseEncoding'],
 })
 
 storeConformance({

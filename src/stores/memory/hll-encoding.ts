@@ -2,7 +2,7 @@
  * Redis's HyperLogLog string format (hyperloglog.c): a 16-byte header ("HYLL", encoding byte,
  * 3 unused bytes, 8-byte little-endian cached cardinality whose top bit marks it stale) followed
  * by the registers, DENSE (16384 × 6 bits, packed as HLL_DENSE_GET/SET_REGISTER do) or SPARSE
- * (ZERO / XZERO / VAL run-length opcodes). The memory store writes dense and reads both.
+ * (ZERO / XZERO / VAL run-length opcodes, written by hll-sparse.ts). Reading both, dense writes.
  */
 import { RedisKitError } from '../../errors.js'
 
@@ -35,7 +35,7 @@ export function checkHll(bytes: Buffer): boolean {
 }
 
 /** An empty dense HLL: header only, every register zero, cached cardinality 0 (valid). */
-export function emptyDense(): Buffer {
+function emptyDense(): Buffer {
   const bytes = Buffer.alloc(HLL_DENSE_SIZE)
   bytes.write('HYLL', 0, 'latin1')
   return bytes
