@@ -5,11 +5,19 @@
  */
 import type { Cluster, Redis } from 'ioredis'
 import { z } from 'zod'
-import { isKitError, type RedisKitError } from './errors.js'
+import type { RedisKitError } from './errors.js'
+import { evictionWarning, type KitHealth, storeHealth } from './health.js'
 import { configFromEnv } from './internal/env.js'
 import { Emitter } from './internal/events.js'
 import { parseOptions } from './internal/options.js'
 import { INSPECT } from './internal/redact.js'
+import {
+  createFailoverStore,
+  type FailoverEvents,
+  type FailoverStats,
+  type FailoverStore,
+  type FailoverStoreOptions,
+} from './stores/failover/index.js'
 import { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory/index.js'
 import { createRedisStore, type RedisStore, type RedisStoreOptions } from './stores/redis.js'
 import type { Store } from './stores/types.js'
@@ -24,28 +32,31 @@ export interface KitOptions {
   store?: Store
   /** Prefix of every key the kit writes. @default REDIS_KEY_PREFIX or 'kit:' */
   prefix?: string
-  /** Options of the memory store used when there is no Redis. */
+  /** Options of the memory store (the store when there is no Redis, the fallback otherwise). */
   memory?: MemoryStoreOptions
+  /**
+   * With Redis: fall back to memory while Redis is unavailable (deadline, circuit breaker,
+   * journal replayed on recovery). `false` surfaces Redis errors instead. @default {}
+   */
+  failover?: false | Omit<FailoverStoreOptions, 'primary' | 'fallback' | 'memory'>
   /** Where configuration is read from. @default process.env */
   env?: Readonly<Record<string, string | undefined>>
 }
 
-export interface KitHealth {
-  status: 'ok' | 'degraded' | 'down'
-  store: string
-  latencyMs: number | null
-  error?: string
-}
-
 export interface KitStats {
   store: string
+  /** The memory store's figures (the store itself, or the failover fallback). */
   memory?: ReturnType<MemoryStore['stats']>
+  /** Calls served by Redis and by the fallback, failovers, journal (with Redis and failover). */
+  failover?: FailoverStats
 }
 
-export interface KitEvents {
+export interface KitEvents extends FailoverEvents {
   error: [error: RedisKitError]
   [event: string]: unknown[]
 }
+
+export type { KitHealth } from './health.js'
 
 export interface Kit {
   /** The store every primitive of this kit runs on. */
@@ -73,6 +84,7 @@ const kitOptionsSchema = z
       .refine((p) => !/[*?[\]\\]/.test(p), { message: 'must not contain glob characters * ? [ ] \\' })
       .optional(),
     memory: z.record(z.string(), z.unknown()).optional(),
+    failover: z.union([z.literal(false), z.record(z.string(), z.unknown())]).optional(),
     env: z.record(z.string(), z.string().optional()).optional(),
   })
   .strict()
@@ -85,34 +97,37 @@ export function createKit(options: KitOptions = {}): Kit {
   const events = new Emitter<KitEvents>()
   let owned = true
   let store: Store
+  const memory = opts.memory as MemoryStoreOptions | undefined
+  const redis = opts.redis === false ? undefined : (opts.redis ?? env.redis)
   if (opts.store) {
     store = opts.store
     owned = false
-  } else if (opts.redis !== false && (opts.redis ?? env.redis) !== undefined) {
-    store = createRedisStore((opts.redis ?? env.redis) as RedisStoreOptions)
+  } else if (redis !== undefined) {
+    const primary = createRedisStore(redis as RedisStoreOptions)
+    primary.on('ready', () => warnAboutEviction(primary, events))
+    store =
+      opts.failover === false
+        ? primary
+        : createFailoverStore({ opLog: { key: `${prefix}ops` }, ...opts.failover, primary, memory })
   } else {
-    store = createMemoryStore(opts.memory as MemoryStoreOptions | undefined)
+    store = createMemoryStore(memory)
   }
-  const withEvents = store as Partial<RedisStore>
-  withEvents.on?.('error', (err: RedisKitError) => events.emit('error', err))
+  const forward = store as Partial<FailoverStore>
+  for (const event of ['error', 'failover', 'recovered', 'replayed', 'dropped', 'warning'] as const) {
+    forward.on?.(event, ((...args: unknown[]) => events.emit(event, ...(args as never))) as never)
+  }
 
   const kit: Kit = {
     store,
     prefix,
-    async health() {
-      try {
-        const latencyMs = await store.ping()
-        return { status: 'ok', store: store.name, latencyMs }
-      } catch (err) {
-        const message = isKitError(err) ? err.message : String(err)
-        return { status: 'down', store: store.name, latencyMs: null, error: message }
-      }
-    },
+    health: () => storeHealth(store),
     stats() {
       const stats: KitStats = { store: store.name }
-      if (store.name === 'memory' && typeof (store as MemoryStore).stats === 'function') {
-        stats.memory = (store as MemoryStore).stats()
-      }
+      const failover = store as Partial<FailoverStore>
+      if (typeof failover.state === 'function') stats.failover = failover.stats!()
+      const memoryStore = (failover.fallback ?? store) as Partial<MemoryStore>
+      if (memoryStore.name === 'memory' && typeof memoryStore.stats === 'function')
+        stats.memory = memoryStore.stats()
       return stats
     },
     on: (event, listener) => events.on(event, listener as never),
@@ -121,6 +136,25 @@ export function createKit(options: KitOptions = {}): Kit {
       if (owned) await store.close()
     },
   }
-  Object.defineProperty(kit, INSPECT, { value: () => `Kit { store: ${store.name === 'redis' ? String(store) : store.name}, prefix: '${prefix}' }` })
+  Object.defineProperty(kit, INSPECT, {
+    value: () => `Kit { store: ${store.name}, prefix: '${prefix}' }`,
+  })
   return kit
+}
+
+const warned = new WeakSet<object>()
+
+/** Emits one warning per Redis store when its maxmemory-policy would evict the kit's data. */
+function warnAboutEviction(primary: RedisStore, events: Emitter<KitEvents>): void {
+  if (warned.has(primary)) return
+  warned.add(primary)
+  primary
+    .info()
+    .then((info) => {
+      const warning = evictionWarning(info)
+      if (warning) events.emit('warning', warning)
+    })
+    .catch(() => {
+      warned.delete(primary) // try again on the next connection
+    })
 }

@@ -34,13 +34,15 @@ describe('createKit', () => {
     expect(make({ redis: false, env: { REDIS_URL: redisUrl() } }).store.name).toBe('memory')
   })
 
-  it('reports down (never hangs, never throws) when Redis is unreachable', async () => {
-    const kit = make({ redis: { url: 'redis://127.0.0.1:1', connectTimeout: '200ms' } })
-    const started = performance.now()
-    const health = await kit.health()
-    expect(health.status).toBe('down')
-    expect(health.error).toMatch(/unavailable|not ready|ECONNREFUSED/i)
-    expect(performance.now() - started).toBeLessThan(5000)
+  it('reports degraded (memory serves) or down (no failover) when Redis is unreachable, never hanging', async () => {
+    for (const [failover, status] of [[undefined, 'degraded'], [false, 'down']] as const) {
+      const kit = make({ redis: { url: 'redis://127.0.0.1:1', connectTimeout: '200ms' }, failover })
+      const started = performance.now()
+      const health = await kit.health()
+      expect(health.status).toBe(status)
+      expect(health.error).toMatch(/unavailable|not ready|ECONNREFUSED/i)
+      expect(performance.now() - started).toBeLessThan(5000)
+    }
   })
 
   it('does not close a store it was given; closes its own; close is idempotent', async () => {

@@ -16,11 +16,23 @@ export interface ScriptDefinition<R extends ScriptReply> {
   lua: string
   /** The twin, run by the memory store: the same effects and the same reply as the Lua. */
   run: (redis: ScriptContext, keys: string[], argv: string[]) => R
+  /**
+   * Whether its effects matter after a Redis outage: a FailoverStore journals a durable script
+   * run on the fallback and replays it on Redis. Rate-limit checks and cache leases are not.
+   * @default true
+   */
+  durable?: boolean
+  /**
+   * Whether running it twice is harmless (it sets rather than adds). A FailoverStore runs a
+   * script that is not idempotent with an operation id, so an outcome lost to a timeout is
+   * never applied twice on replay. @default false
+   */
+  idempotent?: boolean
 }
 
 /** Defines a script. The result is frozen and can be shared by every store. */
 export function defineScript<R extends ScriptReply>(definition: ScriptDefinition<R>): Script<R> {
-  const { name, keys, lua, run } = definition
+  const { name, keys, lua, run, durable = true, idempotent = false } = definition
   if (typeof name !== 'string' || !name) throw invalidArgument('defineScript needs a name')
   if (typeof lua !== 'string' || !lua.trim())
     throw invalidArgument(`script ${name}: lua must be a non-empty string`)
@@ -28,7 +40,7 @@ export function defineScript<R extends ScriptReply>(definition: ScriptDefinition
     throw invalidArgument(`script ${name}: run (the JavaScript twin) must be a function`)
   if (!Array.isArray(keys)) throw invalidArgument(`script ${name}: keys must be an array of key names`)
   const sha1 = createHash('sha1').update(lua).digest('hex')
-  return Object.freeze({ name, keys: Object.freeze([...keys]), lua, sha1, run })
+  return Object.freeze({ name, keys: Object.freeze([...keys]), lua, sha1, run, durable, idempotent })
 }
 
 /**

@@ -18,3 +18,11 @@ export {
   type RedisStoreOptions,
 } from './redis.js'
 export * from './types.js'
+export {
+  createFailoverStore,
+  type FailoverEvents,
+  type FailoverStats,
+  type FailoverStore,
+  type FailoverStoreOptions,
+} from './failover/index.js'
+export { ephemeral } from './durability.js'

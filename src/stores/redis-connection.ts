@@ -5,6 +5,7 @@
  */
 import type { Cluster, Redis } from 'ioredis'
 import { RedisKitError } from '../errors.js'
+import { withDeadline } from '../internal/deadline.js'
 import { type Arg, wireArgs } from './redis-commands.js'
 import { toKitError } from './redis-errors.js'
 
@@ -100,21 +101,7 @@ export class Connection {
 
   #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
     const ms = this.#options.deadlineMs
-    if (ms <= 0) return promise
-    let timer: NodeJS.Timeout | undefined
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new RedisKitError(
-              'TIMEOUT',
-              `${what} timed out after ${ms} ms (its outcome on the server is unknown)`,
-            ),
-          ),
-        ms,
-      )
-    })
-    return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
+    return ms <= 0 ? promise : withDeadline(promise, ms, what)
   }
 
   /** Resolves once the client is ready; connects a lazy client; bounded by readyTimeoutMs. */

@@ -24,7 +24,7 @@ const UNAVAILABLE = [
   /None of startup nodes is available/,
   /Failed to refresh slots cache/,
   /Cluster(All)?Failed|CLUSTERDOWN|Too many Cluster redirections/,
-  /^(LOADING|READONLY|MASTERDOWN|TRYAGAIN)/,
+  /^(LOADING|READONLY|MASTERDOWN|TRYAGAIN|OOM)/,
   /Socket timeout|socket.*(closed|timeout)/i,
 ]
 

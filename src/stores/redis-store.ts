@@ -187,7 +187,8 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
   }
   // The client holds credentials: keep it out of spreads, JSON and util.inspect.
   Object.defineProperty(store, 'client', { value: client, enumerable: false })
-  const describe = () => `RedisStore { ${conn.isCluster ? 'cluster' : 'standalone'} ${addressOf(client)}, ${client.status} }`
+  const describe = () =>
+    `RedisStore { ${conn.isCluster ? 'cluster' : 'standalone'} ${addressOf(client)}, ${client.status} }`
   Object.defineProperty(store, INSPECT, { value: describe, enumerable: false })
   Object.defineProperty(store, 'toString', { value: describe, enumerable: false })
   Object.defineProperty(store, 'toJSON', { value: describe, enumerable: false })

@@ -228,6 +228,10 @@ export interface Script<R extends ScriptReply = ScriptReply> {
   readonly sha1: string
   /** The twin: must do exactly what the Lua does, synchronously (which makes it atomic). */
   readonly run: (redis: ScriptContext, keys: string[], argv: string[]) => R
+  /** Replay its effects to Redis after an outage (a FailoverStore journals it). */
+  readonly durable: boolean
+  /** Running it twice does no harm; otherwise a FailoverStore guards each run with an op id. */
+  readonly idempotent: boolean
 }
 
 export type Unsubscribe = () => Promise<void>

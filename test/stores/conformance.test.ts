@@ -4,7 +4,7 @@
  * support (test/support/global-setup.ts) or given by REDIS_URL / REDIS_CLUSTER_NODES.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMemoryStore, createRedisStore } from '../../src/stores/index.js'
+import { createFailoverStore, createMemoryStore, createRedisStore } from '../../src/stores/index.js'
 import { storeConformance } from '../../src/testing/index.js'
 import { clusterNodes, redisUrl } from '../support/env.js'
 
@@ -27,4 +27,11 @@ storeConformance({
   createStore: (limits) => createRedisStore({ cluster: clusterNodes(), ...limits }),
   cluster: true,
   test, // without a cluster (no redis-cli, no REDIS_CLUSTER_NODES) these fail, naming the fix
+})
+
+storeConformance({
+  name: 'failover (redis primary, healthy)',
+  createStore: (limits) =>
+    createFailoverStore({ primary: createRedisStore({ url: redisUrl(), ...limits }), timeout: '2s' }),
+  test,
 })

@@ -1,0 +1,108 @@
+/**
+ * Recovery: probe the primary with exponential backoff and jitter (p-retry), then replay the
+ * journal in order, in batches, before the circuit closes and reads return to Redis. A replay
+ * cut short (a second outage) leaves the unconfirmed entries in place; counting writes carry
+ * their op ids, so an entry that did run before the cut is skipped by its guard next time.
+ */
+import pRetry from 'p-retry'
+import { isKitError, type RedisKitError } from '../../errors.js'
+import { withDeadline } from '../../internal/deadline.js'
+import type { Store } from '../types.js'
+import type { JournalEntry } from './journal.js'
+import {
+  countingScript,
+  isInDoubt,
+  isOutage,
+  type RouterContext,
+  sendCounting,
+  sendGuardedScript,
+} from './router.js'
+
+export interface RecoveryOptions {
+  minDelayMs: number
+  maxDelayMs: number
+  batchSize: number
+  signal: AbortSignal
+  /** Called for an entry Redis refused (an answer, not an outage): it can never apply. */
+  onRejected(entry: JournalEntry, err: RedisKitError): void
+  /** Called for an in-doubt counting entry older than the op-log retention: it is dropped. */
+  onUncertain(entry: JournalEntry): void
+  onReplayed(count: number): void
+}
+
+/** Resolves once the primary answers a ping (rejects only when aborted). */
+export function probe(primary: Store, timeoutMs: number, o: RecoveryOptions): Promise<void> {
+  return pRetry(
+    async () => {
+      await withDeadline(primary.ping(), timeoutMs, 'probe')
+    },
+    {
+      retries: Number.POSITIVE_INFINITY,
+      factor: 2,
+      minTimeout: o.minDelayMs,
+      maxTimeout: o.maxDelayMs,
+      randomize: true,
+      signal: o.signal,
+      unref: true,
+    },
+  )
+}
+
+function replayOne(ctx: RouterContext, entry: JournalEntry): Promise<unknown> {
+  if (entry.kind === 'command') {
+    if (countingScript(entry.name)) return sendCounting(ctx, entry.name, entry.args, entry.opId)
+    return (ctx.primary[entry.name] as (...a: unknown[]) => Promise<unknown>)(...entry.args)
+  }
+  if (entry.script.idempotent) return ctx.primary.eval(entry.script, entry.keys, entry.args)
+  return sendGuardedScript(ctx, entry.script, entry.keys, entry.args, entry.opId)
+}
+
+function isGuarded(entry: JournalEntry): boolean {
+  return entry.kind === 'command' ? countingScript(entry.name) !== undefined : !entry.script.idempotent
+}
+
+/** Replays until the journal is empty; throws the outage that interrupted it. */
+export async function replay(ctx: RouterContext, o: RecoveryOptions): Promise<void> {
+  for (let idle = 0; ctx.journal.size > 0 || ctx.journal.hasReserved(); ) {
+    o.signal.throwIfAborted()
+    const batch = ctx.journal.head(o.batchSize)
+    if (batch.length === 0) {
+      // the oldest place is still reserved by a call in flight: it settles within its deadline
+      if (++idle > 1000) throw new Error('journal head stayed reserved')
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      continue
+    }
+    idle = 0
+    const now = Date.now()
+    const settled = await Promise.allSettled(
+      batch.map(([, entry]) => {
+        if (entry.inDoubt && isGuarded(entry) && now - entry.at > ctx.opLog.retentionMs) {
+          o.onUncertain(entry)
+          return Promise.resolve()
+        }
+        entry.at = now
+        return withDeadline(replayOne(ctx, entry), ctx.timeoutMs, 'replay')
+      }),
+    )
+    const done: number[] = []
+    let outage: RedisKitError | undefined
+    for (let i = 0; i < settled.length; i++) {
+      const result = settled[i]!
+      const [seq, entry] = batch[i]!
+      if (result.status === 'fulfilled') {
+        done.push(seq)
+        continue
+      }
+      if (isOutage(result.reason)) {
+        entry.inDoubt ||= isInDoubt(result.reason)
+        outage = result.reason
+        break // keep order: everything from here is sent again (guarded entries skip themselves)
+      }
+      if (isKitError(result.reason)) o.onRejected(entry, result.reason)
+      done.push(seq)
+    }
+    ctx.journal.remove(done)
+    if (done.length > 0) o.onReplayed(done.length)
+    if (outage) throw outage
+  }
+}
