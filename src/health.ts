@@ -3,8 +3,8 @@
  * gathered without ever waiting longer than the store's deadline.
  */
 import { isKitError } from './errors.js'
-import { withDeadline } from './internal/deadline.js'
 import type { CircuitState } from './internal/circuit-breaker.js'
+import { withDeadline } from './internal/deadline.js'
 import type { FailoverStore } from './stores/failover/index.js'
 import type { Store, StoreInfo } from './stores/types.js'
 

@@ -4,6 +4,14 @@
  */
 
 export { defineScript, type ScriptDefinition } from './define-script.js'
+export { ephemeral } from './durability.js'
+export {
+  createFailoverStore,
+  type FailoverEvents,
+  type FailoverStats,
+  type FailoverStore,
+  type FailoverStoreOptions,
+} from './failover/index.js'
 export {
   createMemoryStore,
   type MemoryStore,
@@ -18,11 +26,3 @@ export {
   type RedisStoreOptions,
 } from './redis.js'
 export * from './types.js'
-export {
-  createFailoverStore,
-  type FailoverEvents,
-  type FailoverStats,
-  type FailoverStore,
-  type FailoverStoreOptions,
-} from './failover/index.js'
-export { ephemeral } from './durability.js'

@@ -27,6 +27,7 @@ export class Connection {
   readonly #options: ConnectionOptions
   #ready: Promise<void> | undefined
   #inFlight = 0
+  #lastReset = 0
 
   constructor(client: Client, options: ConnectionOptions) {
     this.client = client
@@ -55,8 +56,22 @@ export class Connection {
     const pending =
       this.client.status === 'ready' ? this.#issue(argv, buffer, on) : this.#issueWhenReady(argv, buffer, on)
     return pending.then(parse, (err: unknown) => {
-      throw toKitError(err, argv[0])
+      const error = toKitError(err, argv[0])
+      if (error.code === 'TIMEOUT') this.#resetAfterTimeout()
+      throw error
     })
+  }
+
+  /**
+   * A command that timed out is still waiting in the client's queue for a reply that may never
+   * come (a blackholed or half-open socket): every later reply would be matched to the wrong
+   * command. Drop the connection and reconnect (at most once a second), which rejects what is
+   * pending and starts clean. On a cluster, socketTimeout and the slot refresh do this per node.
+   */
+  #resetAfterTimeout(): void {
+    if (this.isCluster || this.closed || Date.now() - this.#lastReset < 1000) return
+    this.#lastReset = Date.now()
+    ;(this.client as Redis).disconnect(true)
   }
 
   async #issueWhenReady(

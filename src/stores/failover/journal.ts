@@ -6,18 +6,21 @@
  * increasing order and filling a reserved place keeps its position.
  */
 import type { CommandName, Script, StoreValue } from '../types.js'
+import { fold, keysOf } from './coalesce.js'
+
+interface EntryState {
+  opId: string
+  /** It may have run on Redis already (its outcome was lost): replay it guarded. */
+  inDoubt: boolean
+  /** When it was last sent (or made). */
+  at: number
+  /** Taken for replay: nothing may be folded into it any more. */
+  sealed?: boolean
+}
 
 export type JournalEntry =
-  | { kind: 'command'; name: CommandName; args: unknown[]; opId: string; inDoubt: boolean; at: number }
-  | {
-      kind: 'script'
-      script: Script
-      keys: string[]
-      args: StoreValue[]
-      opId: string
-      inDoubt: boolean
-      at: number
-    }
+  | ({ kind: 'command'; name: CommandName; args: unknown[] } & EntryState)
+  | ({ kind: 'script'; script: Script; keys: string[]; args: StoreValue[] } & EntryState)
 
 const PENDING = Symbol('pending')
 
@@ -25,6 +28,8 @@ export class Journal {
   readonly #max: number
   readonly #entries = new Map<number, JournalEntry | typeof PENDING>()
   readonly #onDrop: (count: number) => void
+  /** The newest entry of each key, for folding increments (see coalesce.ts). */
+  readonly #newest = new Map<string, number>()
   #next = 0
   #filled = 0
   dropped = 0
@@ -57,10 +62,18 @@ export class Journal {
     if (this.#entries.get(seq) === PENDING) this.#entries.delete(seq)
   }
 
-  /** Fills a reservation, or appends when `seq` is omitted. */
+  /** Fills a reservation, or appends when `seq` is omitted (folding increments where it can). */
   add(entry: JournalEntry, seq?: number): void {
     if (seq !== undefined && this.#entries.get(seq) !== PENDING) return
-    this.#entries.set(seq ?? this.#next++, entry)
+    const keys = keysOf(entry)
+    if (seq === undefined && keys.length === 1) {
+      const newest = this.#entries.get(this.#newest.get(keys[0]!) ?? -1)
+      if (newest && newest !== PENDING && fold(newest, entry)) return
+    }
+    const place = seq ?? this.#next++
+    this.#entries.set(place, entry)
+    // a filled reservation is older than what followed it: it only becomes the newest if none is
+    for (const key of keys) if (seq === undefined || !this.#newest.has(key)) this.#newest.set(key, place)
     this.#filled++
     if (this.#filled > this.#max) this.#dropOldest()
   }
@@ -70,6 +83,7 @@ export class Journal {
     const out: [number, JournalEntry][] = []
     for (const [seq, entry] of this.#entries) {
       if (entry === PENDING || out.length >= count) break
+      entry.sealed = true
       out.push([seq, entry])
     }
     return out
@@ -78,11 +92,17 @@ export class Journal {
   /** Removes entries that reached Redis. */
   remove(seqs: number[]): void {
     for (const seq of seqs) {
-      if (this.#entries.delete(seq)) {
-        this.#filled--
-        this.replayed++
-      }
+      const entry = this.#entries.get(seq)
+      if (entry === undefined || entry === PENDING) continue
+      this.#forget(seq, entry)
+      this.replayed++
     }
+  }
+
+  #forget(seq: number, entry: JournalEntry): void {
+    this.#entries.delete(seq)
+    this.#filled--
+    for (const key of keysOf(entry)) if (this.#newest.get(key) === seq) this.#newest.delete(key)
   }
 
   #dropOldest(): void {
@@ -90,8 +110,7 @@ export class Journal {
     for (const [seq, entry] of this.#entries) {
       if (this.#filled <= this.#max) break
       if (entry === PENDING) continue
-      this.#entries.delete(seq)
-      this.#filled--
+      this.#forget(seq, entry)
       dropped++
     }
     this.dropped += dropped
