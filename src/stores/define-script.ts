@@ -81,15 +81,26 @@ export function prepareScriptCall(
   })
 }
 
+const INT64_LIMIT = 2 ** 63
+
+/**
+ * A Lua number as Redis replies it: C's (long long) cast, truncated toward zero (-0.5 → 0, never
+ * -0); NaN, ±inf and values outside the int64 range come out as -2^63, as x86-64 converts them.
+ */
+function toInteger(n: number): number {
+  if (!(n >= -INT64_LIMIT && n < INT64_LIMIT)) return -INT64_LIMIT
+  return Math.trunc(n) + 0
+}
+
 /**
  * Applies Redis's Lua → reply conversion to a twin's result, so that twins may return plain
- * JavaScript: numbers are truncated to integers, true → 1, false → null, and an array stops
+ * JavaScript: numbers are truncated to integers (see toInteger), true → 1, false → null, and an array stops
  * at its first null/undefined (a Lua table ends at its first nil).
  */
 export function toScriptReply(value: unknown): ScriptReply {
   if (value === null || value === undefined || value === false) return null
   if (value === true) return 1
-  if (typeof value === 'number') return Math.trunc(value)
+  if (typeof value === 'number') return toInteger(value)
   if (typeof value === 'string') return value
   if (Array.isArray(value)) {
     const out: ScriptReply[] = []

@@ -133,9 +133,19 @@ export function createFailoverStore(options: FailoverStoreOptions): FailoverStor
         await probe(primary, ctx.timeoutMs, recoveryOptions)
         breaker.recovering()
         const before = journal.replayed
-        await replay(ctx, recoveryOptions)
+        await replay(ctx, recoveryOptions, 'catch-up')
         await subscriptions.restorePrimary()
-        breaker.close()
+        let open!: () => void
+        ctx.gate = new Promise<void>((resolve) => {
+          open = resolve
+        })
+        try {
+          await replay(ctx, recoveryOptions, 'drain')
+          breaker.close() // same tick as the check that the journal is empty
+        } finally {
+          ctx.gate = undefined
+          open()
+        }
         events.emit('recovered', {
           downtimeMs: Date.now() - breaker.openedAt,
           replayed: journal.replayed - before,

@@ -1,6 +1,8 @@
 /**
  * Recovery: probe the primary with exponential backoff and jitter (p-retry), then replay the
- * journal in order, in batches, before the circuit closes and reads return to Redis. A replay
+ * journal in order, in batches, before the circuit closes and reads return to Redis. Under
+ * load new writes keep arriving during the replay, so the last batches are sent while new calls
+ * wait at a gate (at most one deadline), and the circuit closes the moment the journal is empty. A replay
  * cut short (a second outage) leaves the unconfirmed entries in place; counting writes carry
  * their op ids, so an entry that did run before the cut is skipped by its guard next time.
  */
@@ -61,10 +63,23 @@ function isGuarded(entry: JournalEntry): boolean {
   return entry.kind === 'command' ? countingScript(entry.name) !== undefined : !entry.script.idempotent
 }
 
-/** Replays until the journal is empty; throws the outage that interrupted it. */
-export async function replay(ctx: RouterContext, o: RecoveryOptions): Promise<void> {
+const CATCH_UP_ROUNDS = 50
+
+/**
+ * Replays the journal; throws the outage that interrupted it. 'catch-up' stops once what is
+ * left fits in one batch (or after 50 rounds: writes keep arriving meanwhile); 'drain' — run
+ * while new calls wait at the gate — stops only when the journal is empty, so the caller can
+ * close the circuit in the same tick.
+ */
+export async function replay(
+  ctx: RouterContext,
+  o: RecoveryOptions,
+  until: 'catch-up' | 'drain',
+): Promise<void> {
+  let rounds = 0
   for (let idle = 0; ctx.journal.size > 0 || ctx.journal.hasReserved(); ) {
     o.signal.throwIfAborted()
+    if (until === 'catch-up' && (ctx.journal.size <= o.batchSize || rounds++ >= CATCH_UP_ROUNDS)) return
     const batch = ctx.journal.head(o.batchSize)
     if (batch.length === 0) {
       // the oldest place is still reserved by a call in flight: it settles within its deadline

@@ -27,6 +27,8 @@ export interface RouterContext {
   /** A primary call failed; `durable`: a write now waits in the journal (the circuit must open). */
   onFailure(err: RedisKitError, durable: boolean): void
   counters: { primary: number; fallback: number }
+  /** Set while recovery drains the last journal entries: new calls wait for it (bounded). */
+  gate?: Promise<void>
 }
 
 /** Errors that mean "the primary cannot answer now" (as opposed to an answer that is an error). */
@@ -115,6 +117,10 @@ export interface Route {
  */
 export async function route(ctx: RouterContext, call: Route): Promise<unknown> {
   const journaled = call.durable && call.entry !== undefined
+  if (ctx.gate && !ctx.breaker.isClosed) {
+    // recovery is sending the last journal entries: wait for the circuit to close (bounded)
+    await withDeadline(ctx.gate, ctx.timeoutMs, 'recovery').catch(() => {})
+  }
   if (ctx.breaker.isClosed) {
     const seq = journaled ? ctx.journal.reserve() : -1
     try {
