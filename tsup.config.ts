@@ -10,6 +10,8 @@ export const entries = {
 export default defineConfig({
   entry: entries,
   format: ['esm', 'cjs'],
+  // p-retry is ESM-only: bundle it so the CommonJS build never require()s an ES module
+  noExternal: ['p-retry'],
   dts: true,
   sourcemap: true,
   clean: true,
