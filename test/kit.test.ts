@@ -35,7 +35,10 @@ describe('createKit', () => {
   })
 
   it('reports degraded (memory serves) or down (no failover) when Redis is unreachable, never hanging', async () => {
-    for (const [failover, status] of [[undefined, 'degraded'], [false, 'down']] as const) {
+    for (const [failover, status] of [
+      [undefined, 'degraded'],
+      [false, 'down'],
+    ] as const) {
       const kit = make({ redis: { url: 'redis://127.0.0.1:1', connectTimeout: '200ms' }, failover })
       const started = performance.now()
       const health = await kit.health()

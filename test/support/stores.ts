@@ -16,7 +16,9 @@ export interface StoreCase {
   create(): Store
 }
 
-export function storeMatrix(which: StoreCase['name'][] = ['memory', 'redis', 'cluster', 'failover']): StoreCase[] {
+export function storeMatrix(
+  which: StoreCase['name'][] = ['memory', 'redis', 'cluster', 'failover'],
+): StoreCase[] {
   const all: StoreCase[] = [
     { name: 'memory', create: () => createMemoryStore() },
     { name: 'redis', create: () => createRedisStore(redisUrl()) },
