@@ -12,6 +12,7 @@ export {
   type FailoverStore,
   type FailoverStoreOptions,
 } from './failover/index.js'
+export { formatDouble, luaToNumber } from './lua.js'
 export {
   createMemoryStore,
   type MemoryStore,

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest'
 import { defineScript } from '../../src/stores/define-script.js'
 import { createRedisStore, type RedisStore } from '../../src/stores/index.js'
 import { redisUrl } from '../support/env.js'
-import { formatDouble, luaToNumber } from '../support/lua.js'
+import { formatDouble, luaToNumber } from '../../src/stores/lua.js'
 import { expectScriptParity, randomState, type SymbolicCommand } from '../support/script-parity.js'
 import { anyMember, value } from './parity/arbitraries.js'
 

@@ -7,6 +7,7 @@
  * removed from the log by the next guarded write on the same slot, so the log stays small.
  */
 import { defineScript } from '../define-script.js'
+import { formatDouble } from '../lua.js'
 import { parseScore } from '../redis-commands.js'
 import type { Script, ScriptReply } from '../types.js'
 
@@ -64,21 +65,6 @@ return result`
   })
   guardedScripts.set(script, wrapped)
   return wrapped
-}
-
-/** %.17g as Redis 7.0 formats a double reply (integers below 2^52 in plain digits). */
-export function formatDouble(value: number): string {
-  if (value === Number.POSITIVE_INFINITY) return 'inf'
-  if (value === Number.NEGATIVE_INFINITY) return '-inf'
-  if (value === 0) return Object.is(value, -0) ? '-0' : '0'
-  if (Number.isInteger(value) && Math.abs(value) < 2 ** 52) return String(value)
-  const [mantissa, exp] = value.toExponential(16).split('e') as [string, string]
-  const exponent = Number(exp)
-  if (exponent < -4 || exponent >= 17) {
-    const digits = mantissa.replace(/\.?0+$/, '')
-    return `${digits}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`
-  }
-  return value.toFixed(Math.max(0, 16 - exponent)).replace(/\.?0+$/, '')
 }
 
 /** The commands that are not idempotent, as scripts that a guard can wrap. */

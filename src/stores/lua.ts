@@ -2,7 +2,7 @@
  * What a JavaScript twin needs to mirror Lua exactly where plain JavaScript differs:
  * Lua 5.1's `tonumber` on a string (strtod: hex, inf, nan, surrounding whitespace, stops at NUL)
  * and the text Redis 7.0 gives Lua for a double reply (ZSCORE, ZINCRBY: printf "%.17g").
- * (Candidates for src/stores once twins in src need them.)
+ * Script twins import these so that they compute exactly what their Lua computes.
  */
 
 const SPACE = '[ \\t\\n\\v\\f\\r]'
