@@ -122,12 +122,6 @@ describe('op-id guard: Lua and twin', () => {
     // a script of the caller's, body wrapped: its KEYS and ARGV are exactly its own
     const key = `{${prefix}custom}:c`
     const log = `{${prefix}custom}:ops`
-    const customOne = defineScript({
-      ...counter,
-      name: 'one-key',
-      keys: ['counter'],
-      lua: "return redis.call('INCRBY', KEYS[1], ARGV[1])",
-    })
     for (const store of [memory, redis]) {
       expect(await store.eval(guarded(customOne), [log, key], ['x', 60_000, 0, '3'])).toBe(3)
       expect(await store.eval(guarded(customOne), [log, key], ['x', 60_000, 0, '3'])).toBe(DUPLICATE)
