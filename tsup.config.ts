@@ -5,6 +5,11 @@ export const entries = {
   index: 'src/index.ts',
   'stores/index': 'src/stores/index.ts',
   'testing/index': 'src/testing/index.ts',
+  'rate-limit/index': 'src/rate-limit/index.ts',
+  'bitmaps/index': 'src/bitmaps/index.ts',
+  'hyperloglog/index': 'src/hyperloglog/index.ts',
+  'sorted-sets/index': 'src/sorted-sets/index.ts',
+  'analytics/index': 'src/analytics/index.ts',
 }
 
 export default defineConfig({

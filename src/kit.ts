@@ -12,6 +12,12 @@ import { Emitter } from './internal/events.js'
 import { parseOptions } from './internal/options.js'
 import { INSPECT } from './internal/redact.js'
 import {
+  attachPrimitives,
+  type KitPrimitiveOptions,
+  type KitPrimitives,
+  PRIMITIVE_NAMES,
+} from './kit-primitives.js'
+import {
   createFailoverStore,
   type FailoverEvents,
   type FailoverStats,
@@ -22,7 +28,7 @@ import { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './
 import { createRedisStore, type RedisStore, type RedisStoreOptions } from './stores/redis.js'
 import type { Store } from './stores/types.js'
 
-export interface KitOptions {
+export interface KitOptions extends KitPrimitiveOptions {
   /**
    * Redis: a URL, connection options, or an existing ioredis client. `false` forces the memory
    * store even when the environment configures Redis. @default from REDIS_URL / REDIS_HOST …
@@ -49,6 +55,8 @@ export interface KitStats {
   memory?: ReturnType<MemoryStore['stats']>
   /** Calls served by Redis and by the fallback, failovers, journal (with Redis and failover). */
   failover?: FailoverStats
+  /** The figures of each primitive used so far (cache hits, events tracked, checks …). */
+  primitives: Record<string, unknown>
 }
 
 export interface KitEvents extends FailoverEvents {
@@ -58,7 +66,7 @@ export interface KitEvents extends FailoverEvents {
 
 export type { KitHealth } from './health.js'
 
-export interface Kit {
+export interface Kit extends KitPrimitives {
   /** The store every primitive of this kit runs on. */
   readonly store: Store
   /** The key prefix (`<prefix><module>:…`). */
@@ -86,6 +94,9 @@ const kitOptionsSchema = z
     memory: z.record(z.string(), z.unknown()).optional(),
     failover: z.union([z.literal(false), z.record(z.string(), z.unknown())]).optional(),
     env: z.record(z.string(), z.string().optional()).optional(),
+    ...Object.fromEntries(
+      PRIMITIVE_NAMES.map((name) => [name, z.record(z.string(), z.unknown()).optional()]),
+    ),
   })
   .strict()
 
@@ -117,12 +128,12 @@ export function createKit(options: KitOptions = {}): Kit {
     forward.on?.(event, ((...args: unknown[]) => events.emit(event, ...(args as never))) as never)
   }
 
-  const kit: Kit = {
+  const kit = {
     store,
     prefix,
     health: () => storeHealth(store),
     stats() {
-      const stats: KitStats = { store: store.name }
+      const stats: KitStats = { store: store.name, primitives: primitives.stats() }
       const failover = store as Partial<FailoverStore>
       if (typeof failover.state === 'function') stats.failover = failover.stats!()
       const memoryStore = (failover.fallback ?? store) as Partial<MemoryStore>
@@ -133,9 +144,11 @@ export function createKit(options: KitOptions = {}): Kit {
     on: (event, listener) => events.on(event, listener as never),
     async close() {
       events.removeAllListeners()
+      await primitives.close()
       if (owned) await store.close()
     },
-  }
+  } as Kit
+  const primitives = attachPrimitives(kit, store, prefix, opts as KitPrimitiveOptions)
   Object.defineProperty(kit, INSPECT, {
     value: () => `Kit { store: ${store.name}, prefix: '${prefix}' }`,
   })

@@ -21,6 +21,11 @@ const expected = {
   ],
   './stores': ['createMemoryStore', 'createRedisStore', 'defineScript'],
   './testing': ['storeConformance'],
+  './analytics': ['createAnalytics'],
+  './sorted-sets': ['createSortedSets'],
+  './hyperloglog': ['createHyperLogLog'],
+  './bitmaps': ['createBitmaps', 'rolloutPosition'],
+  './rate-limit': ['createRateLimit', 'rateLimitHeaders', 'clientIdentifier'],
 }
 
 const tsup = readFileSync(new URL('../../tsup.config.ts', import.meta.url), 'utf8')

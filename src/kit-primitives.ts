@@ -1,0 +1,75 @@
+/**
+ * The primitives a kit carries, each built on first use with the kit's store and prefix (a
+ * primitive that is never touched costs nothing). kit.stats() gathers their figures and
+ * kit.close() closes the ones that hold resources, before the store.
+ */
+import { type Analytics, type AnalyticsOptions, createAnalytics } from './analytics/index.js'
+import { type Bitmaps, type BitmapsOptions, createBitmaps } from './bitmaps/index.js'
+import { createHyperLogLog, type HyperLogLog, type HyperLogLogOptions } from './hyperloglog/index.js'
+import { createRateLimit, type RateLimit, type RateLimitOptions } from './rate-limit/index.js'
+import { createSortedSets, type SortedSets, type SortedSetsOptions } from './sorted-sets/index.js'
+import type { Store } from './stores/types.js'
+
+/** Per-primitive options of createKit (the kit supplies the store and the prefix). */
+export interface KitPrimitiveOptions {
+  analytics?: Omit<AnalyticsOptions, 'prefix'>
+  sortedSets?: Omit<SortedSetsOptions, 'prefix'>
+  hyperloglog?: Omit<HyperLogLogOptions, 'prefix'>
+  bitmaps?: Omit<BitmapsOptions, 'prefix'>
+  rateLimit?: Omit<RateLimitOptions, 'prefix'>
+}
+
+export interface KitPrimitives {
+  readonly analytics: Analytics
+  readonly sortedSets: SortedSets
+  readonly hyperloglog: HyperLogLog
+  readonly bitmaps: Bitmaps
+  readonly rateLimit: RateLimit
+}
+
+export const PRIMITIVE_NAMES = ['analytics', 'sortedSets', 'hyperloglog', 'bitmaps', 'rateLimit'] as const
+
+type Built = { stats?(): unknown; close?(): Promise<void> }
+
+const FACTORIES: { [K in keyof KitPrimitives]: (store: Store, options: object) => KitPrimitives[K] } = {
+  analytics: createAnalytics,
+  sortedSets: createSortedSets,
+  hyperloglog: createHyperLogLog,
+  bitmaps: createBitmaps,
+  rateLimit: createRateLimit,
+}
+
+/** Defines the lazy primitive getters on `kit`; returns what stats() and close() need. */
+export function attachPrimitives(
+  kit: object,
+  store: Store,
+  prefix: string,
+  options: KitPrimitiveOptions,
+): { stats(): Record<string, unknown>; close(): Promise<void> } {
+  const built = new Map<string, Built>()
+  for (const name of PRIMITIVE_NAMES) {
+    Object.defineProperty(kit, name, {
+      enumerable: true,
+      get() {
+        let primitive = built.get(name)
+        if (!primitive) {
+          primitive = FACTORIES[name](store, { ...options[name], prefix }) as Built
+          built.set(name, primitive)
+        }
+        return primitive
+      },
+    })
+  }
+  return {
+    stats() {
+      const out: Record<string, unknown> = {}
+      for (const [name, primitive] of built)
+        if (typeof primitive.stats === 'function') out[name] = primitive.stats()
+      return out
+    },
+    async close() {
+      await Promise.allSettled([...built.values()].map((primitive) => primitive.close?.()))
+      built.clear()
+    },
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The Lua of the rate-limit check: one script for every algorithm, one limit or several (all
+ * charged or none), the block key, and the optional analytics counters. Its JavaScript twin is
+ * check-twin.ts + algorithms.ts, which must do exactly the same (proven by expectScriptParity).
+ *
+ * KEYS: block, [stats, top,] one key per limit.
+ * ARGV: now ('' → TIME; a ms clock only for the parity tests), mode ('c' check, 'p' peek),
+ *       chargeRejected ('1'/'0'), analytics retention ms ('0': off, no stats/top keys), id,
+ *       then per limit: algorithm (s g t f), limit, window ms, burst, cost.
+ * Reply: {2, now, blockMs} when blocked; else {1 allowed | 0 denied, now, then per limit:
+ *       allowed, remaining, resetAfterMs, retryAfterMs}.
+ *
+ * Numbers never go through tostring or `..` (Lua prints %.14g): string.format('%d') only.
+ * Every read happens before any write, so an error (WRONGTYPE) leaves nothing half done.
+ */
+export const CHECK_LUA = `local t
+if ARGV[1] == '' then
+  local now = redis.call('TIME')
+  t = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+else
+  t = tonumber(ARGV[1])
+end
+local peek = ARGV[2] == 'p'
+local charge = ARGV[3] == '1' and not peek
+local retention = tonumber(ARGV[4])
+local id = ARGV[5]
+local first = 2
+if retention > 0 then first = 4 end
+local count = (#ARGV - 5) / 5
+local MAX = 9e15
+
+local function record(allowed)
+  if retention == 0 or peek then return end
+  redis.call('HINCRBY', KEYS[2], allowed and 'a' or 'b', 1)
+  redis.call('PEXPIRE', KEYS[2], retention)
+  if not allowed then
+    if not redis.call('ZSCORE', KEYS[3], id) and redis.call('ZCARD', KEYS[3]) >= 256 then
+      redis.call('ZREMRANGEBYRANK', KEYS[3], 0, 0)
+    end
+    redis.call('ZINCRBY', KEYS[3], 1, id)
+    redis.call('PEXPIRE', KEYS[3], retention)
+  end
+end
+
+local function digits(v)
+  if v and string.match(v, '^%d+$') then
+    local n = tonumber(v)
+    if n <= MAX then return n end
+  end
+  return nil
+end
+
+local blocked = digits(redis.call('GET', KEYS[1]))
+if blocked and blocked > t then
+  record(false)
+  return {2, t, blocked - t}
+end
+
+local function entry(m, s)
+  local rejected = false
+  local cum, cost = string.match(m, '^(%d+):(%d+)$')
+  if not cum then
+    cum, cost = string.match(m, '^(%d+):(%d+):r$')
+    rejected = true
+  end
+  local score = tonumber(s)
+  if not cum or not score or score ~= math.floor(score) or score < 0 or score > MAX then return nil end
+  cum, cost = tonumber(cum), tonumber(cost)
+  if cum > MAX or cost > cum then return nil end
+  return {cum = cum, cost = cost, rejected = rejected, score = score, member = m}
+end
+
+local read = {}
+local commit = {}
+
+function read.s(key, limit, w, burst, cost)
+  local lo = string.format('(%d', t - w)
+  local old = redis.call('ZRANGEBYSCORE', key, lo, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  local new = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  local o = old[1] and entry(old[1], old[2])
+  local n = new[1] and entry(new[1], new[2])
+  local s = {used = 0, n = n}
+  if (old[1] and not o) or (new[1] and not n) or (o and n and n.cum < o.cum) then
+    s.corrupt = true
+    s.n = nil
+  elseif o and n then
+    s.used = n.cum - (o.cum - o.cost)
+  end
+  s.allowed = s.used + cost <= limit
+  s.remaining = math.max(0, limit - s.used)
+  s.reset = 0
+  if s.used > 0 then s.reset = n.score + w - t end
+  if not s.allowed then
+    s.retry = w
+    local need = s.used + cost - limit
+    if o and not s.corrupt then
+      local rows = redis.call('ZRANGEBYSCORE', key, lo, '+inf', 'WITHSCORES', 'LIMIT', 0, need)
+      local target = o.cum - o.cost + need
+      for j = 1, #rows, 2 do
+        local e = entry(rows[j], rows[j + 1])
+        if e and e.cum >= target then
+          s.retry = e.score + w - t
+          break
+        end
+      end
+    end
+  end
+  return s
+end
+
+function commit.s(key, limit, w, burst, cost, s, rejected)
+  if s.corrupt then redis.call('DEL', key) else redis.call('ZREMRANGEBYSCORE', key, '-inf', t - w) end
+  local n = s.n
+  local score, cum, total = t, cost, cost
+  if n then
+    if n.score > score then score = n.score end
+    cum = n.cum + cost
+    if rejected and n.rejected and n.score > t - w then
+      redis.call('ZREM', key, n.member)
+      total = n.cost + cost
+    end
+  end
+  local member = string.format('%015d:%d', cum, total)
+  if rejected then member = member .. ':r' end
+  redis.call('ZADD', key, score, member)
+  redis.call('PEXPIRE', key, score + w - t)
+  s.remaining = math.max(0, limit - s.used - cost)
+  s.reset = score + w - t
+end
+
+function read.g(key, limit, w, burst, cost)
+  local T = w / limit
+  local tau = burst * T
+  local tat = t
+  local stored = digits(redis.call('GET', key))
+  if stored and stored / 1000 > tat then tat = stored / 1000 end
+  local s = {tat = tat, T = T, tau = tau, new = tat + cost * T}
+  s.allowed = s.new - t <= tau + 1e-6
+  s.remaining = math.max(0, math.floor((tau - (tat - t)) / T + 1e-9))
+  s.reset = math.ceil(tat - t)
+  if not s.allowed then s.retry = math.ceil(s.new - t - tau) end
+  return s
+end
+
+function commit.g(key, limit, w, burst, cost, s, rejected)
+  local after = s.new
+  if rejected then after = math.max(s.tat, math.min(s.new, t + s.tau + w - s.T)) end
+  redis.call('SET', key, string.format('%d', math.ceil(after * 1000)), 'PX', math.max(1, math.ceil(after - t)))
+  s.remaining = math.max(0, math.floor((s.tau - (after - t)) / s.T + 1e-9))
+  s.reset = math.ceil(after - t)
+end
+
+local function refillAt(s, limit, w, cap)
+  if s.tk >= cap then return 0 end
+  return s.at + math.ceil((cap - s.tk) / limit) * w - t
+end
+
+function read.t(key, limit, w, cap, cost)
+  local v = redis.call('HMGET', key, 'tk', 'at')
+  local tk, at = digits(v[1]), digits(v[2])
+  if not tk or not at then tk, at = cap, t end
+  if tk > cap then tk = cap end
+  if t > at then
+    local k = math.floor((t - at) / w)
+    if k > 0 then
+      tk = math.min(cap, tk + k * limit)
+      at = at + k * w
+    end
+  end
+  if tk >= cap then at = t end
+  local s = {tk = tk, at = at}
+  s.allowed = tk >= cost
+  s.remaining = tk
+  s.reset = refillAt(s, limit, w, cap)
+  if not s.allowed then s.retry = at + math.ceil((cost - tk) / limit) * w - t end
+  return s
+end
+
+function commit.t(key, limit, w, cap, cost, s, rejected)
+  if rejected then
+    s.tk = math.max(0, s.tk - cost)
+    s.at = t
+  else
+    s.tk = s.tk - cost
+  end
+  s.remaining = s.tk
+  s.reset = refillAt(s, limit, w, cap)
+  if s.tk >= cap then
+    redis.call('DEL', key)
+  else
+    redis.call('HSET', key, 'tk', string.format('%d', s.tk), 'at', string.format('%d', s.at))
+    redis.call('PEXPIRE', key, math.max(1, s.reset))
+  end
+end
+
+function read.f(key, limit, w, burst, cost)
+  local v = redis.call('HMGET', key, 'w', 'n')
+  local idx = math.floor(t / w)
+  local n = digits(v[2])
+  if not n or v[1] ~= string.format('%d', idx) then n = 0 end
+  local s = {n = n, idx = idx, ends = (idx + 1) * w - t}
+  s.allowed = n + cost <= limit
+  s.remaining = math.max(0, limit - n)
+  s.reset = 0
+  if n > 0 then s.reset = s.ends end
+  if not s.allowed then s.retry = s.ends end
+  return s
+end
+
+function commit.f(key, limit, w, burst, cost, s, rejected)
+  local n = s.n + cost
+  redis.call('HSET', key, 'w', string.format('%d', s.idx), 'n', string.format('%d', n))
+  redis.call('PEXPIRE', key, s.ends)
+  s.remaining = math.max(0, limit - n)
+  s.reset = s.ends
+end
+
+local limits = {}
+local all = true
+for i = 1, count do
+  local a = 5 + (i - 1) * 5
+  local l = {algo = ARGV[a + 1], key = KEYS[first + i - 1], limit = tonumber(ARGV[a + 2]),
+    w = tonumber(ARGV[a + 3]), burst = tonumber(ARGV[a + 4]), cost = tonumber(ARGV[a + 5])}
+  l.s = read[l.algo](l.key, l.limit, l.w, l.burst, l.cost)
+  if not l.s.allowed then all = false end
+  limits[i] = l
+end
+if not peek and (all or charge) then
+  for i = 1, count do
+    local l = limits[i]
+    commit[l.algo](l.key, l.limit, l.w, l.burst, l.cost, l.s, not all)
+  end
+end
+record(all)
+local reply = {all and 1 or 0, t}
+for i = 1, count do
+  local s = limits[i].s
+  local j = 2 + (i - 1) * 4
+  reply[j + 1] = s.allowed and 1 or 0
+  reply[j + 2] = s.remaining
+  reply[j + 3] = s.reset
+  reply[j + 4] = s.allowed and 0 or s.retry
+end
+return reply`

@@ -1,0 +1,64 @@
+/**
+ * The rate-limit scripts as Store scripts. The check is one Lua text whose KEYS count depends on
+ * how many limits it checks and whether analytics is on, so it is defined once per shape (same
+ * Lua, same SHA). Checks are decisions that only matter now: `durable: false`, never journaled
+ * or replayed by a FailoverStore. A block is a set, safe to replay: `idempotent: true`.
+ */
+import { defineScript } from '../stores/define-script.js'
+import type { Script, ScriptContext } from '../stores/types.js'
+import { CHECK_LUA } from './check-lua.js'
+import { runCheck } from './check-twin.js'
+
+/** Most limits one `checkAll` takes (each is one key of one script). */
+export const MAX_LIMITS = 8
+
+const shapes = new Map<string, Script<number[]>>()
+
+/** The check script for `limits` limits, with or without the analytics keys. */
+export function checkScript(limits: number, analytics: boolean): Script<number[]> {
+  const shape = `${limits}:${analytics ? 'a' : '-'}`
+  let script = shapes.get(shape)
+  if (!script) {
+    const limitKeys = Array.from({ length: limits }, (_, i) => `limit${i + 1}`)
+    script = defineScript<number[]>({
+      name: `rate-limit-check-${limits}${analytics ? '-analytics' : ''}`,
+      keys: ['block', ...(analytics ? ['stats', 'top'] : []), ...limitKeys],
+      lua: CHECK_LUA,
+      run: runCheck,
+      durable: false,
+    })
+    shapes.set(shape, script)
+  }
+  return script
+}
+
+function clock(redis: ScriptContext, now: string): number {
+  if (now !== '') return Number(now)
+  const [seconds, micros] = redis.time()
+  return seconds * 1000 + Math.floor(micros / 1000)
+}
+
+/**
+ * Blocks an identifier: KEYS block; ARGV now ('' → TIME), ms. The value is the end of the
+ * block on the Redis clock, so a check can tell how long is left. Returns that end (ms).
+ */
+export const blockScript = defineScript<number>({
+  name: 'rate-limit-block',
+  keys: ['block'],
+  lua: `local t
+if ARGV[1] == '' then
+  local now = redis.call('TIME')
+  t = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+else
+  t = tonumber(ARGV[1])
+end
+local ms = tonumber(ARGV[2])
+redis.call('SET', KEYS[1], string.format('%d', t + ms), 'PX', ms)
+return t + ms`,
+  run: (redis, [key], [now, ms]) => {
+    const t = clock(redis, now!)
+    redis.set(key!, String(t + Number(ms)), { px: Number(ms) })
+    return t + Number(ms)
+  },
+  idempotent: true,
+})

@@ -1,0 +1,70 @@
+/**
+ * The seeds' snippets, as users type them, against createKit() — on the embedded memory store
+ * and on Redis (through the failover store createKit builds). They grow as primitives land.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { createKit, type Kit } from '../src/index.js'
+import { redisUrl } from './support/env.js'
+import { deletePrefix, testPrefix } from './support/stores.js'
+
+describe.each([
+  ['memory', () => ({ env: {} })],
+  ['redis', () => ({ redis: redisUrl() })],
+] as const)('seed snippets on %s', (_name, options) => {
+  let kit: Kit | undefined
+  afterEach(async () => {
+    if (kit) await deletePrefix(kit.store, kit.prefix)
+    await kit?.close()
+  })
+
+  it('analytics, trending, unique users, feature flags and rate limiting', async () => {
+    kit = createKit({ ...options(), prefix: testPrefix('seeds') })
+    const { analytics, sortedSets, hyperloglog, bitmaps, rateLimit } = kit
+    const userId = 'user-42'
+    const conversationId = 'conv-1'
+    const message = 'hello there'
+
+    await analytics.trackEvent('chat_message', userId, { conversationId, messageLength: message.length })
+    await analytics.trackEvent('chat_message', 'user-7', { conversationId })
+    const stats = await analytics.getStats('chat_message', { days: 7 })
+    expect(stats.total).toBe(2)
+    expect(stats.unique).toBe(2)
+    expect(stats.daily).toHaveLength(7)
+
+    await sortedSets.increment('trending:themes', 'dreams', 1)
+    await sortedSets.increment('trending:themes', 'music', 3)
+    await sortedSets.increment('trending:themes', 'dreams', 1)
+    const topThemes = await sortedSets.getTop('trending:themes', 10)
+    expect(topThemes).toEqual([
+      { member: 'music', score: 3 },
+      { member: 'dreams', score: 2 },
+    ])
+
+    await hyperloglog.add('analytics:unique:chat_message', userId)
+    await hyperloglog.add('analytics:unique:chat_message', userId)
+    const uniqueUsers = await hyperloglog.count('analytics:unique:chat_message')
+    expect(uniqueUsers).toBe(1)
+
+    const userIdOffset = 42
+    await bitmaps.setBit('features:beta', userIdOffset, 1)
+    const hasFeature = await bitmaps.getBit('features:beta', userIdOffset)
+    expect(hasFeature).toBe(1)
+    expect(await bitmaps.getBit('features:beta', 7)).toBe(0)
+
+    const results = []
+    for (let i = 0; i < 3; i++) results.push(await rateLimit.check(`chat:${userId}`, 2, 60))
+    const limit = results[2]!
+    expect(results.map((r) => r.allowed)).toEqual([true, true, false])
+    expect(limit).toMatchObject({ allowed: false, remaining: 0, limit: 2 })
+    expect(limit.retryAfter).toBeGreaterThan(0)
+    expect(limit.resetAt).toBeGreaterThan(Date.now())
+
+    expect(Object.keys(kit.stats().primitives).sort()).toEqual([
+      'analytics',
+      'bitmaps',
+      'hyperloglog',
+      'rateLimit',
+      'sortedSets',
+    ])
+  })
+})
