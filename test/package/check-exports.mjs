@@ -29,7 +29,7 @@ const expected = {
 }
 
 const tsup = readFileSync(new URL('../../tsup.config.ts', import.meta.url), 'utf8')
-const entryNames = [...tsup.matchAll(/^\s+'?([\w/]+)'?: 'src\//gm)].map((m) => m[1])
+const entryNames = [...tsup.matchAll(/^\s+'?([\w/-]+)'?: 'src\//gm)].map((m) => m[1])
 const subpaths = Object.keys(pkg.exports).filter((s) => s !== './package.json')
 assert.deepEqual(
   subpaths.map((s) => (s === '.' ? 'index' : `${s.slice(2)}/index`)).sort(),
