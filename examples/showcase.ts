@@ -1,7 +1,8 @@
 /**
  * npm run demo — the showcase, on the embedded memory store (no Redis needed).
  * Set DEMO_REDIS_URL=redis://127.0.0.1:6379 to run the very same code against Redis.
- * It grows as primitives land; today it shows the Store every primitive is built on.
+ * It grows as primitives land: analytics, trending, unique counts, flags, rate limits, and
+ * the Store underneath (scripts, pub/sub, scanning) that every primitive is built on.
  */
 import { createKit, defineScript, escapeGlob, isKitError } from '../src/index.js'
 
@@ -19,35 +20,46 @@ show('pttl greeting (ms, ≤ 1500)', (await store.pttl(k('greeting'))) <= 1500)
 await store.set(k('image'), Buffer.from([0x89, 0x50, 0x4e, 0x47]))
 show('binary value round-trips', (await store.getBuffer(k('image')))?.toString('hex'))
 
-console.log('\nCounters (one round trip for several commands)')
-const [views, likes] = await store.batch([
-  ['incrby', k('views'), 10],
-  ['incrby', k('likes'), 3],
-])
-show('views, likes', [views, likes])
+console.log('\nAnalytics: one round trip per event (total, unique users, daily series)')
+const { analytics, sortedSets, hyperloglog, bitmaps, rateLimit } = kit
+for (const userId of ['ana', 'bo', 'ana', 'cy']) {
+  await analytics.trackEvent('chat_message', userId, { conversationId: 'c1', messageLength: 12 })
+}
+const stats = await analytics.getStats('chat_message', { days: 3 })
+show('chat_message total / unique', [stats.total, stats.unique])
+show(
+  'daily (oldest first)',
+  stats.daily.map((d) => d.count),
+)
 
-console.log('\nTrending (sorted set)')
+console.log('\nTrending (sorted sets)')
 for (const [theme, by] of [
   ['dreams', 5],
   ['music', 3],
   ['travel', 4],
   ['dreams', 2],
 ] as const) {
-  await store.zincrby(k('trending:themes'), by, theme)
+  await sortedSets.increment('trending:themes', theme, by)
 }
-show('top 3', await store.zrangeWithScores(k('trending:themes'), 0, 2, { rev: true }))
+show('top 3', await sortedSets.getTop('trending:themes', 3))
 
 console.log('\nUnique users (HyperLogLog, Redis-identical counts)')
-await store.pfadd(
-  k('unique:chat'),
-  Array.from({ length: 5000 }, (_, i) => `user-${i % 1234}`),
-)
-show('estimated unique users (1234 real)', await store.pfcount([k('unique:chat')]))
+for (let i = 0; i < 5000; i++) await hyperloglog.add('analytics:unique:visits', `user-${i % 1234}`)
+show('estimated unique users (1234 real)', await hyperloglog.count('analytics:unique:visits'))
 
-console.log('\nFeature flags (bitmap)')
-await store.setbit(k('features:beta'), 42, 1)
-show('user 42 has beta', await store.getbit(k('features:beta'), 42))
-show('user 7 has beta', await store.getbit(k('features:beta'), 7))
+console.log('\nFeature flags (bitmaps)')
+await bitmaps.setBit('features:beta', 42, 1)
+show('user 42 has beta', await bitmaps.getBit('features:beta', 42))
+await bitmaps.flags.enable('dark-mode', 'user-ana')
+show("'dark-mode' for ana / bo", [
+  await bitmaps.flags.isEnabled('dark-mode', 'user-ana'),
+  await bitmaps.flags.isEnabled('dark-mode', 'user-bo'),
+])
+
+console.log('\nRate limiting (exact sliding window)')
+const decisions: boolean[] = []
+for (let i = 0; i < 5; i++) decisions.push((await rateLimit.check('chat:ana', 3, 60)).allowed)
+show('5 requests, limit 3 per minute', decisions)
 
 console.log('\nAtomic scripts (Lua on Redis, a JavaScript twin in memory)')
 const capped = defineScript({
