@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'NOT_INTEGER',
   /** The stored value is not a valid float (Redis ERR not a valid float). */
   'NOT_FLOAT',
+  /** The stream or its consumer group does not exist (Redis NOGROUP: create the group first). */
+  'NOGROUP',
   /** The keys of one command or script do not hash to the same cluster slot. */
   'CROSSSLOT',
   /** A script failed while running. */
@@ -32,6 +34,8 @@ export const ERROR_CODES = [
   'CLOSED',
   /** A bound was hit (memory store full, journal full, …). */
   'LIMIT_EXCEEDED',
+  /** A write lost a race: the data changed since the version it was based on (sessions). */
+  'CONFLICT',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -22,7 +22,9 @@ export { escapeGlob } from './internal/keys.js'
 export { type Estimate, HLL_STANDARD_ERROR } from './internal/primitive.js'
 export { createKit, type Kit, type KitEvents, type KitHealth, type KitOptions, type KitStats } from './kit.js'
 export type { KitPrimitiveOptions, KitPrimitives } from './kit-primitives.js'
+export * from './pubsub/index.js'
 export * from './rate-limit/index.js'
+export * from './sessions/index.js'
 export {
   createSortedSets,
   type Decaying,
@@ -30,4 +32,6 @@ export {
   type SortedSetsOptions,
   type Trending,
 } from './sorted-sets/index.js'
+export * from './sse/index.js'
 export * from './stores/index.js'
+export * from './streams/index.js'

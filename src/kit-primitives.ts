@@ -6,9 +6,12 @@
 import { type Analytics, type AnalyticsOptions, createAnalytics } from './analytics/index.js'
 import { type Bitmaps, type BitmapsOptions, createBitmaps } from './bitmaps/index.js'
 import { createHyperLogLog, type HyperLogLog, type HyperLogLogOptions } from './hyperloglog/index.js'
+import { createPubSub, type PubSub, type PubSubOptions } from './pubsub/index.js'
 import { createRateLimit, type RateLimit, type RateLimitOptions } from './rate-limit/index.js'
+import { createSessions, type Sessions, type SessionsOptions } from './sessions/index.js'
 import { createSortedSets, type SortedSets, type SortedSetsOptions } from './sorted-sets/index.js'
 import type { Store } from './stores/types.js'
+import { createStreams, type Streams, type StreamsOptions } from './streams/index.js'
 
 /** Per-primitive options of createKit (the kit supplies the store and the prefix). */
 export interface KitPrimitiveOptions {
@@ -17,6 +20,9 @@ export interface KitPrimitiveOptions {
   hyperloglog?: Omit<HyperLogLogOptions, 'prefix'>
   bitmaps?: Omit<BitmapsOptions, 'prefix'>
   rateLimit?: Omit<RateLimitOptions, 'prefix'>
+  sessions?: Omit<SessionsOptions, 'prefix'>
+  streams?: Omit<StreamsOptions, 'prefix'>
+  pubsub?: Omit<PubSubOptions, 'prefix'>
 }
 
 export interface KitPrimitives {
@@ -25,9 +31,21 @@ export interface KitPrimitives {
   readonly hyperloglog: HyperLogLog
   readonly bitmaps: Bitmaps
   readonly rateLimit: RateLimit
+  readonly sessions: Sessions
+  readonly streams: Streams
+  readonly pubsub: PubSub
 }
 
-export const PRIMITIVE_NAMES = ['analytics', 'sortedSets', 'hyperloglog', 'bitmaps', 'rateLimit'] as const
+export const PRIMITIVE_NAMES = [
+  'analytics',
+  'sortedSets',
+  'hyperloglog',
+  'bitmaps',
+  'rateLimit',
+  'sessions',
+  'streams',
+  'pubsub',
+] as const
 
 type Built = { stats?(): unknown; close?(): Promise<void> }
 
@@ -37,6 +55,9 @@ const FACTORIES: { [K in keyof KitPrimitives]: (store: Store, options: object) =
   hyperloglog: createHyperLogLog,
   bitmaps: createBitmaps,
   rateLimit: createRateLimit,
+  sessions: (store, options) => createSessions(store, options),
+  streams: createStreams,
+  pubsub: createPubSub,
 }
 
 /** Defines the lazy primitive getters on `kit`; returns what stats() and close() need. */

@@ -17,6 +17,7 @@ import {
   type KitPrimitives,
   PRIMITIVE_NAMES,
 } from './kit-primitives.js'
+import { createSse, type Sse, type SseOptions } from './sse/index.js'
 import {
   createFailoverStore,
   type FailoverEvents,
@@ -67,6 +68,11 @@ export interface KitEvents extends FailoverEvents {
 export type { KitHealth } from './health.js'
 
 export interface Kit extends KitPrimitives {
+  /**
+   * A Server-Sent Events endpoint over this kit's pub/sub (live) and streams (durable).
+   * `authorize(request, channel)` is required: nobody listens to a channel you did not allow.
+   */
+  sse(options: Omit<SseOptions, 'pubsub' | 'streams'>): Sse
   /** The store every primitive of this kit runs on. */
   readonly store: Store
   /** The key prefix (`<prefix><module>:…`). */
@@ -132,6 +138,8 @@ export function createKit(options: KitOptions = {}): Kit {
     store,
     prefix,
     health: () => storeHealth(store),
+    sse: (sseOptions: Omit<SseOptions, 'pubsub' | 'streams'>) =>
+      createSse({ ...sseOptions, pubsub: kit.pubsub, streams: kit.streams }),
     stats() {
       const stats: KitStats = { store: store.name, primitives: primitives.stats() }
       const failover = store as Partial<FailoverStore>

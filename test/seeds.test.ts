@@ -59,12 +59,40 @@ describe.each([
     expect(limit.retryAfter).toBeGreaterThan(0)
     expect(limit.resetAt).toBeGreaterThan(Date.now())
 
+    const received: unknown[] = []
+    const unsubscribe = await kit.pubsub.subscribe(`chat:${conversationId}`, (payload) =>
+      received.push(payload),
+    )
+    await kit.pubsub.publish(`chat:${conversationId}`, { type: 'new_message', content: 'hi' })
+    await kit.streams.addChatMessage(conversationId, {
+      role: 'user',
+      content: message,
+      timestamp: new Date().toISOString(),
+    })
+    await kit.streams.addChatMessage(conversationId, {
+      role: 'assistant',
+      content: 'hi!',
+      timestamp: new Date().toISOString(),
+    })
+    const messages = await kit.streams.getChatMessages(conversationId, 50)
+    expect(messages.map((m) => (m.data as { content: string }).content)).toEqual([message, 'hi!'])
+    await kit.streams.addActivity(userId, {
+      type: 'memory_created',
+      data: { memoryId: 'm1', title: 'first' },
+      timestamp: new Date().toISOString(),
+    })
+    for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(received).toEqual([{ type: 'new_message', content: 'hi' }])
+    await unsubscribe()
+
     expect(Object.keys(kit.stats().primitives).sort()).toEqual([
       'analytics',
       'bitmaps',
       'hyperloglog',
+      'pubsub',
       'rateLimit',
       'sortedSets',
+      'streams',
     ])
   })
 })

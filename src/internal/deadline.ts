@@ -2,12 +2,21 @@
 import { RedisKitError } from '../errors.js'
 
 export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
+  // one promise and one timer per call: this sits on every call a FailoverStore makes
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
       () => reject(new RedisKitError('TIMEOUT', `${what} timed out after ${ms} ms (its outcome is unknown)`)),
       ms,
     )
+    promise.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (err: unknown) => {
+        clearTimeout(timer)
+        reject(err)
+      },
+    )
   })
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
 }

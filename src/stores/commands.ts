@@ -20,43 +20,14 @@ import {
   assertTtl,
   assertValue,
 } from '../internal/validate.js'
+import { type AnyArgs, type CheckContext, type CommandSpec, oneKey } from './command-spec.js'
+import { STREAM_COMMANDS } from './commands-streams.js'
 import type { CommandName, Commands } from './types.js'
 
-export interface CheckContext {
-  maxValueBytes: number
-}
+export type { CheckContext, CommandSpec } from './command-spec.js'
 
-// biome-ignore lint/suspicious/noExplicitAny: specs are indexed by name; each check narrows its own tuple
-type AnyArgs = any[]
-
-export interface CommandSpec {
-  /** true when the command may modify data. */
-  readonly write: boolean
-  /** The keys the command reads or writes, in the order Redis takes them. */
-  keys(args: AnyArgs): string[]
-  /** Throws a RedisKitError for invalid arguments. */
-  check(args: AnyArgs, ctx: CheckContext): void
-  /**
-   * The keys must hash to one cluster slot (the command cannot be split: a union, a merge).
-   * Enforced on every store, so code that works on memory also works on Redis Cluster.
-   */
-  sameSlot?: true
-}
-
-const first = (args: AnyArgs): string[] => [args[0]]
 const list = (args: AnyArgs): string[] => args[0]
 const destAndList = (args: AnyArgs): string[] => [args[0], ...args[1]]
-
-function oneKey(write: boolean, check: (args: AnyArgs, ctx: CheckContext) => void = () => {}): CommandSpec {
-  return {
-    write,
-    keys: first,
-    check(args, ctx) {
-      assertKey(args[0])
-      check(args, ctx)
-    },
-  }
-}
 
 function manyKeys(write: boolean): CommandSpec {
   return { write, keys: list, check: (args) => assertKeys(args[0]) }
@@ -265,14 +236,28 @@ export const COMMANDS: { readonly [K in CommandName]: CommandSpec } = {
       if (typeof a[1] === 'number') throw invalidArgument('message must be a string or a Buffer')
     },
   },
+  ...STREAM_COMMANDS,
 }
 
 /** Validates a command's arguments; throws a RedisKitError naming the fix. */
 export function checkCommand(name: CommandName, args: AnyArgs, ctx: CheckContext): void {
   const spec = COMMANDS[name]
-  if (!spec) throw invalidArgument(`unknown command ${describe(name)}`)
+  if (!spec || !Object.hasOwn(COMMANDS, name)) throw invalidArgument(`unknown command ${describe(name)}`)
   spec.check(args, ctx)
   if (spec.sameSlot) assertSameSlot(name, spec.keys(args))
+}
+
+/** Validates a command of a batch: also refuses blocking reads (they would hold the pipeline). */
+export function checkBatchCommand(name: CommandName, args: AnyArgs, ctx: CheckContext): void {
+  checkCommand(name, args, ctx)
+  if ((COMMANDS[name].blockMs?.(args) ?? 0) > 0)
+    throw invalidArgument(`${name} with block cannot run in a batch; call it on its own`)
+}
+
+/** Whether a FailoverStore journals the command (a write that matters after an outage). */
+export function isReplayable(name: CommandName): boolean {
+  const spec = COMMANDS[name]
+  return spec.write && spec.replay !== false
 }
 
 function assertSameSlot(name: string, keys: string[]): void {

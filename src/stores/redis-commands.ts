@@ -3,6 +3,7 @@
  * per command, `build` (arguments → Redis argv) and `parse` (reply → the contract's type).
  * Replies are accepted in both the RESP2 shapes and ioredis's RESP3 shapes.
  */
+import { STREAM_WIRE } from './redis-commands-streams.js'
 import type { CommandName, ScoreBound, ScoredMember, SetOptions, ZRangeOptions } from './types.js'
 
 export type Arg = string | Buffer | number
@@ -13,6 +14,8 @@ export interface WireCommand {
   /** Read the reply as bytes (callBuffer). */
   buffer?: boolean
   parse?: (reply: unknown) => unknown
+  /** Reads an error reply as a result (`{ value }`), e.g. XGROUP CREATE's BUSYGROUP as false. */
+  recover?: (message: string) => { value: unknown } | undefined
 }
 
 /**
@@ -192,4 +195,5 @@ export const WIRE: { readonly [K in CommandName]: Builder } = {
   }),
   bitop: (op, dest, keys) => ({ argv: ['bitop', op, dest, ...keys], parse: toNumber }),
   publish: (channel, message) => ({ argv: ['publish', channel, message], parse: toNumber }),
+  ...STREAM_WIRE,
 }

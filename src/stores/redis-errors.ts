@@ -13,6 +13,7 @@ const REPLY_CODES: [RegExp, ErrorCode][] = [
     'NOT_FLOAT',
   ],
   [/^CROSSSLOT/, 'CROSSSLOT'],
+  [/^NOGROUP/, 'NOGROUP'],
   [/^(ERR user_script|ERR Error running script|ERR Error compiling script)/, 'SCRIPT_ERROR'],
 ]
 
@@ -25,6 +26,9 @@ const UNAVAILABLE = [
   /Failed to refresh slots cache/,
   /Cluster(All)?Failed|CLUSTERDOWN|Too many Cluster redirections/,
   /^(LOADING|READONLY|MASTERDOWN|TRYAGAIN|OOM)/,
+  // a redirect ioredis did not follow (an auto-pipeline whose commands were moved to different
+  // slots is not retried): the slot is changing owner, the command did not run
+  /^(MOVED|ASK) \d+ /,
   /Socket timeout|socket.*(closed|timeout)/i,
 ]
 

@@ -50,6 +50,8 @@ export const redisStoreOptionsSchema = z
       .int()
       .positive()
       .default(16 * 1024 * 1024),
+    /** Most connections held by blocking reads (XREAD/XREADGROUP BLOCK) at once. @default 32 */
+    maxBlockingConnections: z.number().int().positive().default(32),
     /** Extra ioredis options, applied last (per node on a cluster). */
     ioredis: z.record(z.string(), z.unknown()).optional(),
   })

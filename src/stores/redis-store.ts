@@ -9,9 +9,10 @@ import { RedisKitError } from '../errors.js'
 import { Emitter } from '../internal/events.js'
 import { addressOf, INSPECT } from '../internal/redact.js'
 import { groupBySlot } from '../internal/slot.js'
-import { type CheckContext, COMMANDS, checkCommand } from './commands.js'
+import { type CheckContext, COMMANDS, checkBatchCommand, checkCommand } from './commands.js'
 import { prepareScriptCall } from './define-script.js'
-import { type Arg, WIRE, wireArgs } from './redis-commands.js'
+import { BlockingPool, blockingReads } from './redis-blocking.js'
+import { type Arg, WIRE, type WireCommand, wireArgs } from './redis-commands.js'
 import { type Client, Connection } from './redis-connection.js'
 import { toKitError } from './redis-errors.js'
 import { scanRedis } from './redis-scan.js'
@@ -30,6 +31,8 @@ export interface RedisStore extends Store {
   /** The ioredis client (an escape hatch; commands sent through it bypass the store's checks). */
   readonly client: Client
   readonly isCluster: boolean
+  /** Largest value accepted (VALUE_TOO_LARGE beyond it). */
+  readonly maxValueBytes: number
   on<K extends keyof RedisStoreEvents>(event: K, listener: (...args: RedisStoreEvents[K]) => void): () => void
 }
 
@@ -39,6 +42,10 @@ export interface StoreOverClientOptions {
   readyTimeoutMs: number
   deadlineMs: number
   adaptivePipelining?: boolean
+  /** Most connections for blocking reads (XREAD/XREADGROUP BLOCK). */
+  maxBlockingConnections?: number
+  /** Added to a blocking read's block time to make its deadline (ms). */
+  blockingGraceMs?: number
 }
 
 const SPLITTABLE = new Set<CommandName>(['mget', 'mgetBuffer', 'del', 'unlink', 'exists'])
@@ -52,6 +59,16 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
   client.on('error', onError)
   client.on('ready', onReady)
   const subscriber = new RedisSubscriber(conn, onError)
+  const blocking = new BlockingPool(
+    conn,
+    {
+      max: options.maxBlockingConnections ?? 32,
+      graceMs: options.blockingGraceMs ?? 1000,
+      readyTimeoutMs: options.readyTimeoutMs,
+    },
+    onError,
+  )
+  const blockingRead = blockingReads(blocking, (name, args) => send(name, args))
 
   function execute(name: CommandName, args: unknown[]): Promise<unknown> {
     try {
@@ -60,8 +77,24 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
       return Promise.reject(err)
     }
     if (conn.isCluster && SPLITTABLE.has(name)) return splitPerSlot(name, args)
+    const block = COMMANDS[name].blockMs?.(args) ?? 0
+    if (block > 0) return blockingRead(name as 'xread' | 'xreadgroup', args, block)
+    return send(name, args)
+  }
+
+  function send(name: CommandName, args: unknown[]): Promise<unknown> {
     const wire = WIRE[name](...args)
-    return conn.send(wire.argv, wire.buffer, client, wire.parse)
+    return recover(wire, conn.send(wire.argv, wire.buffer, client, wire.parse))
+  }
+
+  /** An error reply that the command reads as a result (XGROUP CREATE's BUSYGROUP: false). */
+  function recover(wire: WireCommand, sent: Promise<unknown>): Promise<unknown> {
+    if (!wire.recover) return sent
+    return sent.catch((err: unknown) => {
+      const recovered = wire.recover!((err as Error).message)
+      if (recovered) return recovered.value
+      throw err
+    })
   }
 
   /** Runs a multi-key command once per slot and merges the replies in the caller's order. */
@@ -94,7 +127,7 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
     if (!Array.isArray(batch)) throw new RedisKitError('INVALID_ARGUMENT', 'batch takes an array of commands')
     const wires = batch.map((command) => {
       const [name, ...args] = command as readonly [CommandName, ...unknown[]]
-      checkCommand(name, args, ctx)
+      checkBatchCommand(name, args, ctx)
       return WIRE[name](...args)
     })
     const firstKey = (i: number) => {
@@ -120,7 +153,9 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
         const replies = (await conn.bounded(pipeline.exec(), 'batch')) ?? []
         positions.forEach((i, j) => {
           const [err, reply] = replies[j] ?? [new Error('no reply'), null]
-          if (err) firstError ??= toKitError(err, batch[i]![0])
+          const recovered = err ? wires[i]!.recover?.(err.message) : undefined
+          if (recovered) results[i] = recovered.value
+          else if (err) firstError ??= toKitError(err, batch[i]![0])
           else results[i] = wires[i]!.parse ? wires[i]!.parse!(reply) : reply
         })
       }),
@@ -149,9 +184,11 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
     name: 'redis',
     client,
     isCluster: conn.isCluster,
+    maxValueBytes: options.maxValueBytes,
     scan: (scanOptions) => scanRedis(conn, scanOptions),
     subscribe: (channel, handler) => subscriber.subscribe(channel, handler),
     psubscribe: (pattern, handler) => subscriber.psubscribe(pattern, handler),
+    onSubscriptionGap: (listener) => subscriber.onGap(listener),
     eval: (script, keys, args) => runScript(script, keys, args) as never,
     batch: (batch) => runBatch(batch) as never,
     async ping() {
@@ -172,7 +209,7 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
     async close() {
       if (conn.closed) return
       conn.closed = true
-      await subscriber.close()
+      await Promise.all([subscriber.close(), blocking.close()])
       client.off('ready', onReady)
       if (!options.owned) {
         client.off('error', onError)

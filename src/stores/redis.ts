@@ -67,6 +67,8 @@ export function createRedisStore(input: RedisConnectionInput): RedisStore {
     readyTimeoutMs: connectTimeout,
     deadlineMs: 0,
     adaptivePipelining: true,
+    maxBlockingConnections: options.maxBlockingConnections,
+    blockingGraceMs: commandTimeout,
   }
   if (options.cluster) {
     const nodes = options.cluster.map((node) => (typeof node === 'string' ? urlToNode(node) : node))
@@ -93,7 +95,10 @@ export function createRedisStore(input: RedisConnectionInput): RedisStore {
   return createStoreOverClient(client, common)
 }
 
-function wrapClient(client: Redis | Cluster, options: { maxValueBytes?: number; commandTimeout?: unknown }) {
+function wrapClient(
+  client: Redis | Cluster,
+  options: { maxValueBytes?: number; commandTimeout?: unknown; maxBlockingConnections?: number },
+) {
   const own = client.options as { commandTimeout?: number; redisOptions?: { commandTimeout?: number } }
   const enforced = own.commandTimeout ?? own.redisOptions?.commandTimeout
   const fallbackMs = toMs((options.commandTimeout as never) ?? '1s', 'commandTimeout')
@@ -103,6 +108,8 @@ function wrapClient(client: Redis | Cluster, options: { maxValueBytes?: number; 
     readyTimeoutMs: fallbackMs,
     // a client without its own commandTimeout gets the store's deadline, so calls never hang
     deadlineMs: enforced ? 0 : fallbackMs,
+    maxBlockingConnections: options.maxBlockingConnections ?? 32,
+    blockingGraceMs: enforced ?? fallbackMs,
   })
 }
 

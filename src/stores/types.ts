@@ -6,6 +6,10 @@
  * the embedded MemoryStore and any custom Store implement it, and `redis-kit/testing` proves it.
  */
 
+import type { StreamCommands } from './stream-types.js'
+
+export * from './stream-types.js'
+
 /** A value written to a string key or hash field. Numbers are written in their decimal form. */
 export type StoreValue = string | Buffer | number
 
@@ -191,6 +195,7 @@ export interface Commands
     SortedSetCommands,
     HyperLogLogCommands,
     BitmapCommands,
+    StreamCommands,
     PublishCommands {}
 
 export type CommandName = keyof Commands
@@ -238,10 +243,25 @@ export type Unsubscribe = () => Promise<void>
 export type MessageHandler = (message: string, channel: string) => void
 export type PatternMessageHandler = (message: string, channel: string, pattern: string) => void
 
+/** A time during which subscriptions were not active: messages published then were not received. */
+export interface SubscriptionGap {
+  /** Unix ms when the subscriptions were lost (the connection dropped, or Redis became unavailable). */
+  since: number
+  /** Unix ms when they were active again. */
+  until: number
+}
+
 /** Pub/sub subscriptions: each returns a function that removes exactly that subscription. */
 export interface SubscribeCommands {
   subscribe(channel: string, handler: MessageHandler): Promise<Unsubscribe>
   psubscribe(pattern: string, handler: PatternMessageHandler): Promise<Unsubscribe>
+  /**
+   * Optional: calls `listener` each time the store's subscriptions were restored after they had
+   * been lost (a reconnect of the subscriber connection, a Redis outage): messages published in
+   * between were missed. Returns a function that removes the listener. A store whose
+   * subscriptions cannot drop (the memory store) may leave it out.
+   */
+  onSubscriptionGap?(listener: (gap: SubscriptionGap) => void): () => void
 }
 
 /** What `info()` reports, parsed from INFO (the memory store reports its own figures). */

@@ -144,6 +144,56 @@ export function badInputTests(suite: Suite): void {
       t.expect(await t.store.exists([k, t.tagged('d')])).toBe(0)
     })
 
+    suite.test('stream ids, fields, counts, trims and read options must be valid', async (t) => {
+      const s = t.store as Loose
+      const k = t.key('s')
+      await t.store.xadd(k, { f: 'v' }, { id: '5-0' })
+      for (const [label, call] of [
+        ['xadd without fields', () => s.xadd(k, {})],
+        ['xadd fields not an object', () => s.xadd(k, 'f')],
+        ['xadd a field value NaN', () => s.xadd(k, { f: Number.NaN })],
+        ['xadd id "abc"', () => s.xadd(k, { f: 'v' }, { id: 'abc' })],
+        ['xadd id "1-2-3"', () => s.xadd(k, { f: 'v' }, { id: '1-2-3' })],
+        ['xadd id "01-0"', () => s.xadd(k, { f: 'v' }, { id: '01-0' })],
+        ['xadd id past 2^64', () => s.xadd(k, { f: 'v' }, { id: '18446744073709551616-0' })],
+        ['xadd id "*-1"', () => s.xadd(k, { f: 'v' }, { id: '*-1' })],
+        ['trim with maxlen and minid', () => s.xtrim(k, { maxlen: 1, minid: '1' })],
+        ['trim with neither', () => s.xtrim(k, {})],
+        ['trim maxlen -1', () => s.xtrim(k, { maxlen: -1 })],
+        ['trim maxlen 1.5', () => s.xtrim(k, { maxlen: 1.5 })],
+        ['trim limit without approximate', () => s.xtrim(k, { maxlen: 1, limit: 10 })],
+        ['trim minid "*"', () => s.xtrim(k, { minid: '*' })],
+        ['xrange start "x"', () => s.xrange(k, 'x', '+')],
+        ['xrange start "(-"', () => s.xrange(k, '(-', '+')],
+        ['xrange count 0', () => s.xrange(k, '-', '+', { count: 0 })],
+        ['xdel no ids', () => s.xdel(k, [])],
+        ['xdel id "+"', () => s.xdel(k, ['+'])],
+        ['xread no streams', () => s.xread([])],
+        ['xread id ">"', () => s.xread([[k, '>']])],
+        ['xread a pair of one', () => s.xread([[k]])],
+        ['xread block 0', () => s.xread([[k, '$']], { block: 0 })],
+        ['xread block -5', () => s.xread([[k, '$']], { block: -5 })],
+        ['xread signal not a signal', () => s.xread([[k, '$']], { block: 5, signal: {} })],
+        ['xreadgroup id "$"', () => s.xreadgroup('g', 'c', [[k, '$']])],
+        ['xgroupCreate id ">"', () => s.xgroupCreate(k, 'g', '>')],
+        ['xpendingRange without count', () => s.xpendingRange(k, 'g', '-', '+')],
+        ['xclaim minIdleMs -1', () => s.xclaim(k, 'g', 'c', -1, ['1-0'])],
+        ['xautoclaim count 0', () => s.xautoclaim(k, 'g', 'c', 0, '0', { count: 0 })],
+      ] as const) {
+        await refuses(t, label, call)
+      }
+      await t.rejects(
+        'xread across slots',
+        () =>
+          s.xread([
+            [t.keysInTwoSlots()[0], '0'],
+            [t.keysInTwoSlots()[1], '0'],
+          ]),
+        'CROSSSLOT',
+      )
+      t.expect(await t.store.xlen(k)).toBe(1)
+    })
+
     suite.test('keys with glob characters are plain keys', async ({ store, expect, tagged }) => {
       const [star, other] = [tagged('a*'), tagged('ab')]
       await store.set(star, 'star')
@@ -170,12 +220,13 @@ export function badInputTests(suite: Suite): void {
           ['set a 65-byte Buffer', () => limited.set(k, Buffer.alloc(65))],
           ['hset a 65-byte field value', () => limited.hset(t.key('h'), { f: 'y'.repeat(65) })],
           ['publish a 65-byte message', () => limited.publish(t.channel('c'), 'z'.repeat(65))],
+          ['xadd a 65-byte field value', () => limited.xadd(t.key('x'), { f: 'y'.repeat(65) })],
         ] as const) {
           const err = await refuses(t, label, call, 'VALUE_TOO_LARGE')
           t.expect(err.message).toMatch(/maxValueBytes/)
         }
         t.expect(await limited.get(k)).toBe('x'.repeat(64))
-        t.expect(await limited.exists([t.key('h')])).toBe(0)
+        t.expect(await limited.exists([t.key('h'), t.key('x')])).toBe(0)
       },
       'maxValueBytes',
     )

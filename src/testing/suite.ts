@@ -17,6 +17,9 @@ import { scriptTests } from './scripts.js'
 import { setTests } from './sets.js'
 import { sortedSetRangeTests } from './sorted-set-ranges.js'
 import { sortedSetTests } from './sorted-sets.js'
+import { streamBlockingTests } from './stream-blocking.js'
+import { streamGroupTests } from './stream-groups.js'
+import { streamTests } from './streams.js'
 import { stringTests } from './strings.js'
 import type { ConformanceOptions } from './types.js'
 import { wrongTypeTests } from './wrongtype.js'
@@ -31,6 +34,9 @@ const GROUPS = [
   sortedSetRangeTests,
   hyperLogLogTests,
   bitmapTests,
+  streamTests,
+  streamGroupTests,
+  streamBlockingTests,
   crossSlotTests,
   scanTests,
   scriptTests,

@@ -1,4 +1,5 @@
 /** WRONGTYPE: every command family against a key of another type, and what is not an error. */
+import { escapeGlob } from '../internal/keys.js'
 import type { Store } from '../stores/types.js'
 import type { Suite, TestContext } from './harness.js'
 
@@ -53,6 +54,31 @@ const FAMILIES: Record<string, Record<string, Call>> = {
     bitcount: (s, k) => s.bitcount(k),
     'bitop (source)': (s, k, other) => s.bitop('OR', other, [k]),
   },
+  streams: {
+    xadd: (s, k) => s.xadd(k, { f: 'v' }),
+    'xadd nomkstream': (s, k) => s.xadd(k, { f: 'v' }, { nomkstream: true }),
+    xrange: (s, k) => s.xrange(k, '-', '+'),
+    xrevrange: (s, k) => s.xrevrange(k, '+', '-'),
+    xlen: (s, k) => s.xlen(k),
+    xtrim: (s, k) => s.xtrim(k, { maxlen: 0 }),
+    xdel: (s, k) => s.xdel(k, ['1-0']),
+    xread: (s, k) => s.xread([[k, '0']]),
+    'xread (second stream)': (s, k, other) =>
+      s.xread([
+        [other, '0'],
+        [k, '0'],
+      ]),
+    xgroupCreate: (s, k) => s.xgroupCreate(k, 'g', '$', { mkstream: true }),
+    xgroupDestroy: (s, k) => s.xgroupDestroy(k, 'g'),
+    xreadgroup: (s, k) => s.xreadgroup('g', 'c', [[k, '>']]),
+    xack: (s, k) => s.xack(k, 'g', ['1-0']),
+    xpending: (s, k) => s.xpending(k, 'g'),
+    xpendingRange: (s, k) => s.xpendingRange(k, 'g', '-', '+', 1),
+    xclaim: (s, k) => s.xclaim(k, 'g', 'c', 0, ['1-0']),
+    xautoclaim: (s, k) => s.xautoclaim(k, 'g', 'c', 0, '0'),
+    xinfoStream: (s, k) => s.xinfoStream(k),
+    xinfoGroups: (s, k) => s.xinfoGroups(k),
+  },
 }
 
 /** A key of a type that the family does not accept. */
@@ -79,6 +105,33 @@ export function wrongTypeTests(suite: Suite): void {
         t.expect(await t.store.exists([t.tagged('other')])).toBe(0)
       })
     }
+
+    suite.test(
+      'a stream is a type of its own: other commands fail on it, type and scan see it',
+      async (t) => {
+        const k = t.tagged('stream')
+        await t.store.xadd(k, { f: 'v' }, { id: '1-0' })
+        for (const [name, call] of [
+          ['get', () => t.store.get(k)],
+          ['incrby', () => t.store.incrby(k, 1)],
+          ['hget', () => t.store.hget(k, 'f')],
+          ['sadd', () => t.store.sadd(k, ['m'])],
+          ['zadd', () => t.store.zadd(k, [{ member: 'm', score: 1 }])],
+          ['pfadd', () => t.store.pfadd(k, ['a'])],
+          ['setbit', () => t.store.setbit(k, 1, 1)],
+        ] as const) {
+          await t.rejects(`${name} on a stream`, call, 'WRONGTYPE')
+        }
+        t.expect(await t.store.type(k)).toBe('stream')
+        const found = new Set<string>()
+        for await (const keys of t.store.scan({ match: escapeGlob(k), type: 'stream' }))
+          for (const key of keys) found.add(key)
+        t.expect([...found]).toEqual([k])
+        t.expect(await t.store.xlen(k)).toBe(1)
+        t.expect(await t.store.set(k, 'replaced')).toBe(true)
+        t.expect(await t.store.type(k)).toBe('string')
+      },
+    )
 
     suite.test('a plain string is not a valid HyperLogLog', async ({ store, expect, tagged, rejects }) => {
       await store.set(tagged('s'), 'hello')

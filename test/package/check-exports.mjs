@@ -26,6 +26,10 @@ const expected = {
   './hyperloglog': ['createHyperLogLog'],
   './bitmaps': ['createBitmaps', 'rolloutPosition'],
   './rate-limit': ['createRateLimit', 'rateLimitHeaders', 'clientIdentifier'],
+  './sessions': ['createSessions'],
+  './streams': ['createStreams'],
+  './pubsub': ['createPubSub'],
+  './sse': ['createSse', 'frame', 'comment', 'retry', 'toRequest'],
 }
 
 const tsup = readFileSync(new URL('../../tsup.config.ts', import.meta.url), 'utf8')

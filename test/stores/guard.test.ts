@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { defineScript } from '../../src/stores/define-script.js'
 import { COUNTING_COMMANDS, DUPLICATE, guarded } from '../../src/stores/failover/guard.js'
+import { xaddArgv } from '../../src/stores/failover/xadd.js'
 import { createMemoryStore } from '../../src/stores/memory/index.js'
 import { createRedisStore } from '../../src/stores/redis.js'
 import type { Script, Store, StoreValue } from '../../src/stores/types.js'
@@ -60,6 +61,23 @@ describe('op-id guard: Lua and twin', () => {
         .tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom('m', 'n'))
         .map(([n, m]) => [String(n), m]),
     ],
+    [
+      'xadd (with the id the fallback gave, falling back to ms-*)',
+      COUNTING_COMMANDS.xadd,
+      fc
+        .tuple(
+          fc.dictionary(fc.constantFrom('a', 'b', '1'), fc.constantFrom('x', '7', ''), { minKeys: 1 }),
+          fc.constantFrom('1-1', '2-0', '5-*', '3', '9-9'),
+          fc.constantFrom(undefined, '9-*', '1-*'),
+          fc.option(fc.record({ maxlen: fc.integer({ min: 0, max: 3 }), approximate: fc.boolean() }), {
+            nil: undefined,
+          }),
+          fc.boolean(),
+        )
+        .map(([fields, id, retry, trim, nomkstream]) =>
+          xaddArgv(['k', fields, { id, nomkstream, ...(trim ? { trim } : {}) }, retry]),
+        ),
+    ],
   ]
 
   it.each(cases)(
@@ -87,6 +105,9 @@ describe('op-id guard: Lua and twin', () => {
               )
               expect(await memory.zrangeWithScores(key, 0, -1).catch(() => [])).toEqual(
                 await redis.zrangeWithScores(key, 0, -1).catch(() => []),
+              )
+              expect(await memory.xrange(key, '-', '+').catch(() => [])).toEqual(
+                await redis.xrange(key, '-', '+').catch(() => []),
               )
               expect((await memory.zrange(log, 0, -1)).sort()).toEqual(
                 (await redis.zrange(log, 0, -1)).sort(),

@@ -5,7 +5,7 @@
  * as its commands, each routed on its own: issued together they still share a round trip.
  */
 import { RedisKitError } from '../../errors.js'
-import { COMMANDS, checkCommand } from '../commands.js'
+import { checkBatchCommand, isReplayable } from '../commands.js'
 import { isEphemeral } from '../durability.js'
 import type { BatchCommand, CommandName } from '../types.js'
 import { countingScript, type RouterContext, route, routeCommand } from './router.js'
@@ -14,11 +14,11 @@ export async function routeBatch(ctx: RouterContext, batch: readonly BatchComman
   if (!Array.isArray(batch)) throw new RedisKitError('INVALID_ARGUMENT', 'batch takes an array of commands')
   const commands = batch.map((command) => {
     const [name, ...args] = command as readonly [CommandName, ...unknown[]]
-    checkCommand(name, args, { maxValueBytes: Number.POSITIVE_INFINITY })
+    checkBatchCommand(name, args, ctx)
     return { name, args }
   })
   const ephemeral = isEphemeral()
-  const durable = commands.map(({ name }) => COMMANDS[name].write && !ephemeral)
+  const durable = commands.map(({ name }) => isReplayable(name) && !ephemeral)
   if (commands.some(({ name }, i) => durable[i] && countingScript(name))) {
     const settled = await Promise.allSettled(commands.map(({ name, args }) => routeCommand(ctx, name, args)))
     const failed = settled.find((s) => s.status === 'rejected')

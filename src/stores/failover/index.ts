@@ -82,6 +82,7 @@ export function createFailoverStore(options: FailoverStoreOptions): FailoverStor
     journal,
     opLog: new OpLog(opts.opLog.key, toMs(opts.opLog.retention)),
     timeoutMs: toMs(opts.timeout, 'timeout'),
+    maxValueBytes: (primary as { maxValueBytes?: number }).maxValueBytes ?? Number.POSITIVE_INFINITY,
     counters,
     onSuccess: () => breaker.success(),
     onFailure(err, durable) {
@@ -134,7 +135,7 @@ export function createFailoverStore(options: FailoverStoreOptions): FailoverStor
         breaker.recovering()
         const before = journal.replayed
         await replay(ctx, recoveryOptions, 'catch-up')
-        await subscriptions.restorePrimary()
+        await subscriptions.restorePrimary(breaker.openedAt)
         let open!: () => void
         ctx.gate = new Promise<void>((resolve) => {
           open = resolve
@@ -191,6 +192,7 @@ export function createFailoverStore(options: FailoverStoreOptions): FailoverStor
     scan: (scanOptions) => scanWithFallback(ctx, scanOptions),
     subscribe: (channel, handler) => subscriptions.add('subscribe', channel, handler),
     psubscribe: (pattern, handler) => subscriptions.add('psubscribe', pattern, handler),
+    onSubscriptionGap: (listener) => subscriptions.onGap(listener),
     ping: () =>
       route(ctx, {
         durable: false,

@@ -12,6 +12,7 @@ import { withDeadline } from '../../internal/deadline.js'
 import type { Store } from '../types.js'
 import type { JournalEntry } from './journal.js'
 import {
+  ackOp,
   countingScript,
   isInDoubt,
   isOutage,
@@ -59,6 +60,10 @@ function replayOne(ctx: RouterContext, entry: JournalEntry): Promise<unknown> {
   return sendGuardedScript(ctx, entry.script, entry.keys, entry.args, entry.opId)
 }
 
+function firstKey(entry: JournalEntry): string {
+  return entry.kind === 'command' ? (entry.args[0] as string) : (entry.keys[0] ?? '')
+}
+
 function isGuarded(entry: JournalEntry): boolean {
   return entry.kind === 'command' ? countingScript(entry.name) !== undefined : !entry.script.idempotent
 }
@@ -99,6 +104,11 @@ export async function replay(
         return withDeadline(replayOne(ctx, entry), ctx.timeoutMs, 'replay')
       }),
     )
+    // every entry whose outcome was lost may have run (or still run), also past the first outage
+    settled.forEach((result, i) => {
+      if (result.status === 'rejected' && isOutage(result.reason))
+        batch[i]![1].inDoubt ||= isInDoubt(result.reason)
+    })
     const done: number[] = []
     let outage: RedisKitError | undefined
     for (let i = 0; i < settled.length; i++) {
@@ -106,12 +116,15 @@ export async function replay(
       const [seq, entry] = batch[i]!
       if (result.status === 'fulfilled') {
         done.push(seq)
+        // an entry sent before (in doubt) may have copies still on their way: keep its id
+        if (isGuarded(entry) && !entry.inDoubt) ackOp(ctx, firstKey(entry), entry.opId)
         continue
       }
       if (isOutage(result.reason)) {
-        entry.inDoubt ||= isInDoubt(result.reason)
         outage = result.reason
-        break // keep order: everything from here is sent again (guarded entries skip themselves)
+        // keep order: everything from here is sent again. Guarded entries that did run skip
+        // themselves, as long as their ids stay in the op log: they are not acked (above).
+        break
       }
       if (isKitError(result.reason)) o.onRejected(entry, result.reason)
       done.push(seq)

@@ -8,13 +8,15 @@
 import { isKitError, RedisKitError } from '../../errors.js'
 import type { CircuitBreaker } from '../../internal/circuit-breaker.js'
 import { withDeadline } from '../../internal/deadline.js'
-import { COMMANDS, checkCommand } from '../commands.js'
+import { COMMANDS, checkCommand, isReplayable } from '../commands.js'
 import { isEphemeral } from '../durability.js'
-import { formatScore, parseScore } from '../redis-commands.js'
 import type { CommandName, Script, ScriptReply, Store, StoreValue } from '../types.js'
-import { COUNTING_COMMANDS, type CountingCommand, guarded } from './guard.js'
 import type { Journal, JournalEntry } from './journal.js'
 import type { OpLog } from './op-log.js'
+import { ackOp, countingScript, sendCounting, sendGuardedScript } from './send.js'
+import { xaddForReplay } from './xadd.js'
+
+export { ackOp, countingScript, sendCounting, sendGuardedScript } from './send.js'
 
 export interface RouterContext {
   primary: Store
@@ -29,6 +31,8 @@ export interface RouterContext {
   counters: { primary: number; fallback: number }
   /** Set while recovery drains the last journal entries: new calls wait for it (bounded). */
   gate?: Promise<void>
+  /** The primary's value limit (checked here: guarded writes reach it as script arguments). */
+  maxValueBytes: number
 }
 
 /** Errors that mean "the primary cannot answer now" (as opposed to an answer that is an error). */
@@ -43,58 +47,6 @@ export function isInDoubt(err: RedisKitError): boolean {
   return err.code === 'TIMEOUT' || !NEVER_SENT.test(err.message)
 }
 
-/** The ARGV a counting command takes inside its guard, and how its reply is read back. */
-const COUNTING_WIRE: Record<CountingCommand, (args: unknown[]) => StoreValue[]> = {
-  incrby: (a) => [String(a[1])],
-  incrbyfloat: (a) => [String(a[1])],
-  hincrby: (a) => [a[1] as string, String(a[2])],
-  zincrby: (a) => [formatScore(a[1] as number), a[2] as string],
-}
-
-export function countingScript(name: CommandName): Script | undefined {
-  return (COUNTING_COMMANDS as Record<string, Script>)[name]
-}
-
-/** Sends a counting command guarded by `opId` to `store` and reads the reply as the command's. */
-export function sendCounting(ctx: RouterContext, name: CommandName, args: unknown[], opId: string) {
-  const key = args[0] as string
-  const logKey = ctx.opLog.keyFor(key)
-  const acks = ctx.opLog.takeAcks(logKey)
-  const argv = [...ctx.opLog.argv(opId, acks), ...COUNTING_WIRE[name as CountingCommand](args)]
-  return ctx.primary.eval(guarded(countingScript(name)!), [logKey, key], argv).then(
-    (reply) => {
-      ctx.opLog.ack(logKey, opId)
-      return reply === null ? null : name === 'zincrby' ? parseScore(reply) : Number(reply)
-    },
-    (err: unknown) => {
-      ctx.opLog.putBack(logKey, acks)
-      throw err
-    },
-  )
-}
-
-/** Sends a script that is not idempotent guarded by `opId`. */
-export function sendGuardedScript(
-  ctx: RouterContext,
-  script: Script,
-  keys: readonly string[],
-  args: readonly StoreValue[],
-  opId: string,
-) {
-  const logKey = ctx.opLog.keyFor(keys[0] ?? '')
-  const acks = ctx.opLog.takeAcks(logKey)
-  return ctx.primary.eval(guarded(script), [logKey, ...keys], [...ctx.opLog.argv(opId, acks), ...args]).then(
-    (reply) => {
-      ctx.opLog.ack(logKey, opId)
-      return reply
-    },
-    (err: unknown) => {
-      ctx.opLog.putBack(logKey, acks)
-      throw err
-    },
-  )
-}
-
 type Attempt = () => Promise<unknown>
 type Fallback = (store: Store) => Promise<unknown>
 
@@ -105,47 +57,74 @@ export interface Route {
   attempt: Attempt
   /** The same call on the fallback. */
   fallback: Fallback
-  /** The journal entry of a durable call served by the fallback (omit to journal it yourself). */
-  entry?: (inDoubt: boolean, opId?: string) => JournalEntry
+  /**
+   * The journal entry of a durable call served by the fallback (omit to journal it yourself);
+   * `result` is what the fallback answered (an XADD journals the id it assigned).
+   */
+  entry?: (inDoubt: boolean, opId?: string, result?: unknown) => JournalEntry
   /** The op id the attempt was guarded with, reused by its journal entry. */
   opId?: string
+  /** Called when the attempt succeeded within the deadline (a guarded write acks its op id). */
+  ack?: () => void
+  /** Added to the deadline: a blocking read may take its block time. */
+  blockMs?: number
 }
 
 /**
  * Runs one call: on the primary when the circuit is closed (under the deadline), else — or on
- * an outage — on the fallback, journaling the call's entry when it is durable.
+ * an outage — on the fallback, journaling the call's entry when it is durable. (Promise chains,
+ * not async/await: this is on every call, and each await is a tick.)
  */
-export async function route(ctx: RouterContext, call: Route): Promise<unknown> {
-  const journaled = call.durable && call.entry !== undefined
+export function route(ctx: RouterContext, call: Route): Promise<unknown> {
   if (ctx.gate && !ctx.breaker.isClosed) {
     // recovery is sending the last journal entries: wait for the circuit to close (bounded)
-    await withDeadline(ctx.gate, ctx.timeoutMs, 'recovery').catch(() => {})
+    return withDeadline(ctx.gate, ctx.timeoutMs, 'recovery').then(
+      () => routeNow(ctx, call),
+      () => routeNow(ctx, call),
+    )
   }
-  if (ctx.breaker.isClosed) {
-    const seq = journaled ? ctx.journal.reserve() : -1
-    try {
-      const result = await withDeadline(call.attempt(), ctx.timeoutMs, 'Redis call')
+  return routeNow(ctx, call)
+}
+
+function routeNow(ctx: RouterContext, call: Route): Promise<unknown> {
+  const journaled = call.durable && call.entry !== undefined
+  if (!ctx.breaker.isClosed) {
+    const entry = journaled ? (result: unknown) => call.entry!(false, undefined, result) : undefined
+    return serveFromFallback(ctx, call.fallback, entry, -1)
+  }
+  const seq = journaled ? ctx.journal.reserve() : -1
+  let attempt: Promise<unknown>
+  try {
+    attempt = call.attempt()
+  } catch (err) {
+    attempt = Promise.reject(err)
+  }
+  return withDeadline(attempt, ctx.timeoutMs + (call.blockMs ?? 0), 'Redis call').then(
+    (result) => {
+      call.ack?.()
       ctx.counters.primary++
       ctx.onSuccess()
       if (seq >= 0) ctx.journal.release(seq)
       return result
-    } catch (err) {
+    },
+    (err: unknown) => {
       if (!isOutage(err)) {
         if (seq >= 0) ctx.journal.release(seq)
         throw err
       }
       ctx.onFailure(err, call.durable)
-      const entry = journaled ? () => call.entry!(isInDoubt(err), call.opId) : undefined
+      const entry = journaled
+        ? (result: unknown) => call.entry!(isInDoubt(err), call.opId, result)
+        : undefined
       return serveFromFallback(ctx, call.fallback, entry, seq)
-    }
-  }
-  return serveFromFallback(ctx, call.fallback, journaled ? () => call.entry!(false) : undefined, -1)
+    },
+  )
 }
 
 async function serveFromFallback(
   ctx: RouterContext,
   run: Fallback,
-  entry: (() => JournalEntry) | undefined,
+  entry: ((result: unknown) => JournalEntry) | undefined,
   seq: number,
 ) {
   const fallback = ctx.fallback()
@@ -156,7 +135,7 @@ async function serveFromFallback(
   try {
     const result = await run(fallback)
     ctx.counters.fallback++
-    if (entry) ctx.journal.add(entry(), seq >= 0 ? seq : undefined)
+    if (entry) ctx.journal.add(entry(result), seq >= 0 ? seq : undefined)
     return result
   } catch (err) {
     if (seq >= 0) ctx.journal.release(seq)
@@ -167,11 +146,11 @@ async function serveFromFallback(
 /** A contract command through the router. */
 export function routeCommand(ctx: RouterContext, name: CommandName, args: unknown[]): Promise<unknown> {
   try {
-    checkCommand(name, args, { maxValueBytes: Number.POSITIVE_INFINITY })
+    checkCommand(name, args, ctx)
   } catch (err) {
     return Promise.reject(err)
   }
-  const durable = COMMANDS[name].write && !isEphemeral()
+  const durable = isReplayable(name) && !isEphemeral()
   const counting = durable && countingScript(name) !== undefined
   const opId = counting ? ctx.opLog.newId() : undefined
   const call = (store: Store) => (store[name] as (...a: unknown[]) => Promise<unknown>)(...args)
@@ -179,15 +158,17 @@ export function routeCommand(ctx: RouterContext, name: CommandName, args: unknow
     durable,
     attempt: () => (counting ? sendCounting(ctx, name, args, opId!) : call(ctx.primary)),
     fallback: call,
-    entry: (inDoubt, id) => ({
+    entry: (inDoubt, id, result) => ({
       kind: 'command',
       name,
-      args,
+      args: name === 'xadd' ? xaddForReplay(args, result) : args,
       opId: id ?? ctx.opLog.newId(),
       inDoubt,
       at: Date.now(),
     }),
     opId,
+    ack: counting ? () => ackOp(ctx, args[0] as string, opId!) : undefined,
+    blockMs: COMMANDS[name].blockMs?.(args) ?? 0,
   })
 }
 
@@ -216,5 +197,6 @@ export function routeScript(
       at: Date.now(),
     }),
     opId,
+    ack: guard ? () => ackOp(ctx, keys[0] ?? '', opId!) : undefined,
   }) as Promise<ScriptReply>
 }

@@ -8,7 +8,7 @@ import { RedisKitError } from '../../errors.js'
 import { Emitter } from '../../internal/events.js'
 import { parseOptions } from '../../internal/options.js'
 import { assertChannel } from '../../internal/validate.js'
-import { type CheckContext, COMMANDS, checkCommand } from '../commands.js'
+import { type CheckContext, COMMANDS, checkBatchCommand, checkCommand } from '../commands.js'
 import { prepareScriptCall, toScriptReply } from '../define-script.js'
 import type { BatchCommand, CommandName, Commands, ScanOptions, ScriptContext, Store } from '../types.js'
 import { bitmapCommands } from './bitmaps.js'
@@ -21,6 +21,8 @@ import { MemoryPubSub } from './pubsub.js'
 import { scanKeyspace } from './scan.js'
 import { setCommands } from './sets.js'
 import { sortedSetCommands } from './sorted-sets.js'
+import { claimCommands, entryCommands, groupCommands, StreamWaiters } from './streams/index.js'
+import { blockingReads } from './streams/reads.js'
 import { stringCommands } from './strings.js'
 
 export type { MemoryStoreOptions } from './options.js'
@@ -54,12 +56,19 @@ export interface MemoryStore extends Store {
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const opts = parseOptions(memoryStoreOptionsSchema, options, 'createMemoryStore')
   const events = new Emitter<MemoryStoreEvents>()
+  const waiters = new StreamWaiters()
   const ks = new Keyspace({
     maxKeys: opts.maxKeys,
     maxBytes: opts.maxBytes,
     now: opts.now,
     onEvict: (key) => events.emit('evict', key),
+    onRemove: (key, entry) => {
+      if (entry.type === 'stream') waiters.touch(key)
+    },
   })
+  const streams = { ks, touched: (key: string) => waiters.touch(key) }
+  const streamImpl = { ...entryCommands(streams), ...groupCommands(streams) }
+  const blocking = blockingReads(ks, streamImpl, waiters)
   const pubsub = new MemoryPubSub()
   const ctx: CheckContext = { maxValueBytes: opts.maxValueBytes }
   let closed = false
@@ -72,6 +81,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     ...sortedSetCommands(ks),
     ...hyperLogLogCommands(ks),
     ...bitmapCommands(ks),
+    ...streamImpl,
+    ...claimCommands(streams),
     publish: (channel: string, message: string | Buffer) => pubsub.publish(channel, message),
   } as Record<CommandName, (...args: unknown[]) => unknown>
 
@@ -85,12 +96,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     return impl[name]!(...args)
   }
 
+  /** XREAD/XREADGROUP with BLOCK: wait for entries (scripts and batches never block). */
+  function blockingRead(name: CommandName, args: unknown[]): Promise<unknown> {
+    ensureOpen()
+    checkCommand(name, args, ctx)
+    if (name === 'xread') return blocking.xread(args[0] as never, args[1] as never)
+    return blocking.xreadgroup(args[0] as never, args[1] as never, args[2] as never, args[3] as never)
+  }
+
   const scriptContext = { time: () => clock(ks.now()) } as ScriptContext
   const commands = {} as Record<CommandName, (...args: unknown[]) => Promise<unknown>>
   for (const name of Object.keys(COMMANDS) as CommandName[]) {
     ;(scriptContext as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => run(name, args)
     commands[name] = (...args: unknown[]) => {
       try {
+        if ((COMMANDS[name].blockMs?.(args) ?? 0) > 0) return blockingRead(name, args)
         return Promise.resolve(run(name, args))
       } catch (err) {
         return Promise.reject(err)
@@ -133,7 +153,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         if (!Array.isArray(command))
           throw new RedisKitError('INVALID_ARGUMENT', 'each batch command is an array')
         const [name, ...args] = command
-        checkCommand(name, args, ctx)
+        checkBatchCommand(name, args, ctx)
       }
       const results: unknown[] = []
       let firstError: unknown
@@ -169,6 +189,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       closed = true
       ks.close()
       pubsub.clear()
+      waiters.close(new RedisKitError('CLOSED', 'the memory store is closed'))
     },
     stats: () => ({
       keys: ks.size,

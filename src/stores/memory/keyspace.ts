@@ -23,6 +23,8 @@ export interface KeyspaceOptions {
   maxBytes: number
   /** Called for each key the bounds evict. */
   onEvict?: (key: string) => void
+  /** Called for every key that leaves the keyspace (deleted, replaced, expired or evicted). */
+  onRemove?: (key: string, entry: Entry) => void
   now?: () => number
 }
 
@@ -47,6 +49,7 @@ export class Keyspace {
   readonly #lru: LRUCache<string, Entry>
   readonly #expiring = new Set<string>()
   readonly #onEvict: ((key: string) => void) | undefined
+  readonly #onRemove: ((key: string, entry: Entry) => void) | undefined
   #sweepIterator: Iterator<string> | undefined
   #timer: NodeJS.Timeout | undefined
 
@@ -54,6 +57,7 @@ export class Keyspace {
     this.maxBytes = options.maxBytes
     this.now = options.now ?? Date.now
     this.#onEvict = options.onEvict
+    this.#onRemove = options.onRemove
     this.#lru = new LRUCache<string, Entry>({
       max: options.maxKeys,
       dispose: (entry, key, reason) => {
@@ -161,6 +165,7 @@ export class Keyspace {
     this.index.delete(key)
     this.#expiring.delete(key)
     this.usedBytes -= entry.bytes + ENTRY_OVERHEAD + key.length
+    this.#onRemove?.(key, entry)
     if (evicted) {
       this.evicted++
       this.#onEvict?.(key)

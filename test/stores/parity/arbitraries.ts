@@ -12,7 +12,16 @@ export { CHANNEL, type Family, type KeyPool, type SymbolicCommand } from './comm
 export { type Alphabet, anyMember, anyScore, value } from './values.js'
 
 /** Bit commands are kept out of batches (the runner skips them on HyperLogLogs). */
-const BATCHABLE = ['strings', 'keyspace', 'hashes', 'sets', 'sortedSets', 'hll'] as const
+const BATCHABLE = [
+  'strings',
+  'keyspace',
+  'hashes',
+  'sets',
+  'sortedSets',
+  'hll',
+  'streams',
+  'streamGroups',
+] as const
 
 /**
  * One command over `pool`: from `favourite` four times out of five (on keys concentrated on the

@@ -6,6 +6,7 @@
 import fc from 'fast-check'
 import type { StoreValue } from '../../../src/stores/types.js'
 import { sortedSetCommands } from './sorted-set-commands.js'
+import { FUTURE, groupedStream, streamCommands, streamGroupCommands } from './stream-commands.js'
 import {
   type Alphabet,
   anyMember,
@@ -47,6 +48,8 @@ export const FAMILIES = [
   'sortedSets',
   'hll',
   'bitmaps',
+  'streams',
+  'streamGroups',
   'other',
 ] as const
 export type Family = (typeof FAMILIES)[number]
@@ -182,6 +185,8 @@ export function commandsOver(pool: KeyPool, alphabet: Alphabet, hot = false) {
       cmd('bitcount', key, bitRange),
       bitop,
     ],
+    streams: streamCommands(d, member),
+    streamGroups: streamGroupCommands(d, member),
     other: [
       cmd(
         'publish',
@@ -200,6 +205,8 @@ export function commandsOver(pool: KeyPool, alphabet: Alphabet, hot = false) {
     sortedSets: cmd('zadd', key, few(fc.record({ member, score }), 2, 6)),
     hll: cmd('pfadd', tagged, few(member, 1, 5)),
     bitmaps: cmd('setbit', key, offset, fc.constant(1)),
+    streams: cmd('xadd', key, fields, pick([undefined, { id: '1-1' }, { id: `${FUTURE}-0` }, { id: '2-*' }])),
+    streamGroups: groupedStream(d),
   }
   const creator = (f: Family | undefined) => {
     const one = f && creators[f]

@@ -5,6 +5,7 @@
  * PFCOUNT only (the memory store writes them dense, Redis starts them sparse).
  */
 import type { BatchCommand, KeyType, Store } from '../../../src/stores/types.js'
+import { normalizeStreamReply } from './stream-normalize.js'
 
 export interface KeyState {
   type: KeyType
@@ -19,7 +20,22 @@ function contentCommand(type: KeyType, key: string): BatchCommand | undefined {
   if (type === 'hash') return ['hgetall', key]
   if (type === 'set') return ['smembers', key]
   if (type === 'zset') return ['zrangeWithScores', key, 0, -1]
+  if (type === 'stream') return ['xrange', key, '-', '+']
   return undefined
+}
+
+/** A stream's entries, last id, groups and every group's pending entries and consumers. */
+async function streamState(store: Store, key: string, entries: unknown): Promise<unknown> {
+  const info = await store.xinfoStream(key)
+  const groups = await store.xinfoGroups(key)
+  const details = await Promise.all(
+    groups.map(async (g) => ({
+      ...g,
+      pending: await store.xpendingRange(key, g.name, '-', '+', 10_000),
+      consumers: await store.xinfoConsumers(key, g.name),
+    })),
+  )
+  return normalizeStreamReply({ entries, length: info.length, lastId: info.lastGeneratedId, groups: details })
 }
 
 /** Reads the state of `keys` (symbolic name → real key); absent keys are `{ type: 'none' }`. */
@@ -47,6 +63,7 @@ export async function dumpState(
     }
     let value: unknown = reads[i] ? contents[next++] : undefined
     if (type === 'set') value = [...(value as string[])].sort()
+    if (type === 'stream') value = await streamState(store, real[i]!, value)
     if (Buffer.isBuffer(value) && value.subarray(0, 4).equals(HLL_MAGIC)) {
       value = { hyperloglog: await store.pfcount([real[i]!]) }
     }

@@ -10,6 +10,7 @@ import { COMMANDS } from '../../../src/stores/commands.js'
 import type { CommandName, Script, Store } from '../../../src/stores/types.js'
 import { CHANNEL, type SymbolicCommand } from './arbitraries.js'
 import { dumpState } from './model-dump.js'
+import { normalizeStreamReply } from './stream-normalize.js'
 
 export type Outcome = { ok: unknown } | { err: string } | { skipped: string }
 
@@ -88,6 +89,7 @@ function normalize(name: string, value: unknown, run: ParityRun, command: Symbol
   }
   if (name === 'eval' && run.normalizeScriptReply) return run.normalizeScriptReply(value)
   if (name === 'smembers') return [...(value as string[])].sort()
+  if (name.startsWith('x')) return normalizeStreamReply(value)
   if (Array.isArray(value)) return value.map((v) => (isHllBytes(v) ? '<hll bytes>' : v))
   return value
 }

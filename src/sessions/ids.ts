@@ -1,0 +1,87 @@
+/**
+ * Session ids and the hashes stored in their place. An id is 24 bytes from the system CSPRNG,
+ * written as 32 base64url characters. Its last byte names the session's group (0-255): random
+ * for a session without a user, the user's group for a session bound to a user, so that every
+ * session of one user lives in one cluster slot with the user's index (see keys.ts). That leaves
+ * 184 random bits (OWASP asks for at least 64; express-session uses 192).
+ *
+ * Redis never sees an id: records are stored under a SHA-256 of it, user indexes under a
+ * SHA-256 of the user id, so a dump or SCAN reveals no usable session id.
+ */
+import * as crypto from 'node:crypto'
+import { invalidArgument } from '../errors.js'
+import { describe } from '../internal/keys.js'
+
+export const ID_BYTES = 24
+export const GROUPS = 256
+const OUR_FORMAT = /^[A-Za-z0-9_-]{32}$/
+const MAX_ID_LENGTH = 512
+const MAX_USER_ID_LENGTH = 1024
+
+// CSPRNG bytes drawn 64 ids at a time (one randomBytes call costs as much as hashing an id);
+// each id's bytes are copied out and wiped from the pool.
+const POOL_BYTES = 64 * ID_BYTES
+let pool = Buffer.alloc(0)
+let offset = 0
+
+/** A new session id in `group` (a random group when omitted). */
+export function newSessionId(group?: number): string {
+  if (offset + ID_BYTES > pool.length) {
+    pool = crypto.randomBytes(POOL_BYTES)
+    offset = 0
+  }
+  const bytes = Buffer.allocUnsafe(ID_BYTES)
+  pool.copy(bytes, 0, offset, offset + ID_BYTES)
+  pool.fill(0, offset, offset + ID_BYTES)
+  offset += ID_BYTES
+  if (group !== undefined) bytes[ID_BYTES - 1] = group
+  return bytes.toString('base64url')
+}
+
+// crypto.hash (Node 20.12+) is a one-shot digest, about twice as fast as createHash
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash
+
+function sha256(text: string): Buffer {
+  return oneShot ? oneShot('sha256', text, 'buffer') : crypto.createHash('sha256').update(text).digest()
+}
+
+/** The group of an id: its last byte for ids in our format (express-session's too), else a hash byte. */
+export function groupOfId(id: string): number {
+  if (OUR_FORMAT.test(id)) return Buffer.from(id, 'base64url')[ID_BYTES - 1]!
+  return sha256(id)[31]!
+}
+
+/** The name a session is stored under: 128 bits of SHA-256, never the id itself. */
+export function hashId(id: string): string {
+  return sha256(id).subarray(0, 16).toString('base64url')
+}
+
+export interface UserRef {
+  /** 128 bits of SHA-256 of the user id (what Redis stores). */
+  hash: string
+  group: number
+}
+
+export function userRef(userId: string): UserRef {
+  const digest = sha256(`user\u0000${userId}`)
+  return { hash: digest.subarray(0, 16).toString('base64url'), group: digest[31]! }
+}
+
+/** Checks a session id passed by the caller (a cookie value, typically). */
+export function checkId(id: unknown, what = 'session id'): string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
+    throw invalidArgument(
+      `${what} must be a non-empty string of at most ${MAX_ID_LENGTH} characters (got ${describe(id)}); pass the id that create() or rotate() returned`,
+    )
+  }
+  return id
+}
+
+export function checkUserId(userId: unknown, what = 'userId'): string {
+  if (typeof userId !== 'string' || userId.length === 0 || userId.length > MAX_USER_ID_LENGTH) {
+    throw invalidArgument(
+      `${what} must be a non-empty string of at most ${MAX_USER_ID_LENGTH} characters (got ${describe(userId)}); convert numeric ids with String(id)`,
+    )
+  }
+  return userId
+}

@@ -1,0 +1,104 @@
+/**
+ * Scripts that write a session's data: create (a fresh id) and write (replace the data of a live
+ * session, optionally only at an expected version). Replies are tables whose first element says
+ * what happened: 1 written, 0 missing (or dead), -1 version conflict.
+ */
+import { defineScript } from '../stores/define-script.js'
+import type { ScriptReply } from '../stores/types.js'
+import { clock, issuedAt, LUA_PRELUDE, load, type StoredRecord, save } from './record.js'
+
+/**
+ * create. KEYS: record, all, user (the user's index, or the group's noUser key), revoked.
+ * ARGV: hash, payload, idleMs, userHash ('' = none), absoluteMs, createdAt, absoluteAt (both ''
+ * for a new session; set when a session moves to another group), now.
+ * → {1, version, createdAt, expiresAt, absoluteAt} | {0} (a moved session already past its deadline)
+ *
+ * The id is issued (r) now, or just after the user's last "log out everywhere" marker if that is
+ * not earlier (the same millisecond, or a clock that went back): a new log-in always outlives
+ * the revocation before it. The group index is pruned of ended sessions now and then (when the
+ * new hash starts with 0, P or p: one create in about 21), which bounds it without a prune
+ * on every call. Idempotent: the id is fresh (184 random bits), so running it twice writes the
+ * same record.
+ */
+export const createScript = defineScript<ScriptReply>({
+  name: 'sessions:create',
+  keys: ['record', 'all', 'user', 'revoked'],
+  idempotent: true,
+  lua: `${LUA_PRELUDE}
+local now = clock(ARGV[8])
+local h, uh = ARGV[1], ARGV[4]
+local c, a = now, now + tonumber(ARGV[5])
+if ARGV[6] ~= '' then c, a = tonumber(ARGV[6]), tonumber(ARGV[7]) end
+if a <= now then return {0} end
+local r = now
+if uh ~= '' then
+  local m = redis.call('ZSCORE', KEYS[4], uh)
+  if m and tonumber(m) >= r then r = tonumber(m) + 1 end
+end
+local exp = save(KEYS[1], {v = 1, c = c, a = a, i = tonumber(ARGV[3]), t = now, r = r, u = uh, d = ARGV[2]}, now)
+if string.byte(h, 1) % 16 == 0 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now) end
+redis.call('ZADD', KEYS[2], exp, h)
+if uh ~= '' then
+  redis.call('ZADD', KEYS[3], c, h)
+  if redis.call('PTTL', KEYS[3]) < a - now then redis.call('PEXPIRE', KEYS[3], a - now) end
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[5]))
+end
+return {1, 1, c, exp, a}`,
+  run: (redis, [record, all, user, revoked], [h, payload, idleMs, uh, absoluteMs, created, deadline, at]) => {
+    const now = clock(redis, at!)
+    let c = now
+    let a = now + Number(absoluteMs)
+    if (created !== '') {
+      c = Number(created)
+      a = Number(deadline)
+    }
+    if (a <= now) return [0]
+    const r = issuedAt(redis, revoked!, uh!, now)
+    const exp = save(redis, record!, { v: 1, c, a, i: Number(idleMs), t: now, r, u: uh!, d: payload! }, now)
+    if (h!.charCodeAt(0) % 16 === 0) redis.zremrangebyscore(all!, '-inf', now)
+    redis.zadd(all!, [{ member: h!, score: exp }])
+    if (uh !== '') {
+      redis.zadd(user!, [{ member: h!, score: c }])
+      if (redis.pttl(user!) < a - now) redis.pexpire(user!, a - now)
+      redis.zremrangebyscore(revoked!, '-inf', now - Number(absoluteMs))
+    }
+    return [1, 1, c, exp, a]
+  },
+})
+
+/**
+ * write. KEYS: record, all, revoked. ARGV: hash, payload, expectedVersion ('' = any), idleMs
+ * ('' = keep), now. → {1, version, createdAt, expiresAt, absoluteAt} | {0} | {-1, version}
+ *
+ * Not idempotent (a version check and a version bump): a FailoverStore guards it with an op id.
+ */
+export const writeScript = defineScript<ScriptReply>({
+  name: 'sessions:write',
+  keys: ['record', 'all', 'revoked'],
+  lua: `${LUA_PRELUDE}
+local now = clock(ARGV[5])
+local rec = load(KEYS[1], KEYS[2], KEYS[3], ARGV[1], now)
+if not rec then return {0} end
+if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= rec.v then return {-1, rec.v} end
+if ARGV[4] ~= '' then rec.i = tonumber(ARGV[4]) end
+rec.v, rec.t, rec.d = rec.v + 1, now, ARGV[2]
+local exp = save(KEYS[1], rec, now)
+redis.call('ZADD', KEYS[2], exp, ARGV[1])
+return {1, rec.v, rec.c, exp, rec.a}`,
+  run: (redis, [record, all, revoked], [h, payload, expect, idleMs, at]) => {
+    const now = clock(redis, at!)
+    const rec = load(redis, record!, all!, revoked!, h!, now)
+    if (!rec) return [0]
+    if (expect !== '' && Number(expect) !== rec.v) return [-1, rec.v]
+    const next: StoredRecord = {
+      ...rec,
+      i: idleMs === '' ? rec.i : Number(idleMs),
+      v: rec.v + 1,
+      t: now,
+      d: payload!,
+    }
+    const exp = save(redis, record!, next, now)
+    redis.zadd(all!, [{ member: h!, score: exp }])
+    return [1, next.v, next.c, exp, next.a]
+  },
+})
