@@ -15,9 +15,9 @@
  * wrote, a script error) are bugs, not outages: they are thrown.
  */
 import { isKitError, RedisKitError } from '../errors.js'
+import { Deadlines } from '../internal/deadlines.js'
 import type { Emitter } from '../internal/events.js'
 import type { Script, ScriptReply, Store, StoreValue } from '../stores/types.js'
-import { Deadlines } from './deadline.js'
 import type { RateLimitEvents } from './types.js'
 
 interface FailoverLike {

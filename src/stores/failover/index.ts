@@ -7,6 +7,7 @@
  */
 import { RedisKitError } from '../../errors.js'
 import { CircuitBreaker, type CircuitState } from '../../internal/circuit-breaker.js'
+import { Deadlines } from '../../internal/deadlines.js'
 import { toMs } from '../../internal/duration.js'
 import { Emitter } from '../../internal/events.js'
 import { parseOptions } from '../../internal/options.js'
@@ -75,13 +76,15 @@ export function createFailoverStore(options: FailoverStoreOptions): FailoverStor
   let recovery: Promise<void> | undefined
   let closed = false
 
+  const timeoutMs = toMs(opts.timeout, 'timeout')
   const ctx: RouterContext = {
     primary,
     fallback: () => fallback,
     breaker,
     journal,
     opLog: new OpLog(opts.opLog.key, toMs(opts.opLog.retention)),
-    timeoutMs: toMs(opts.timeout, 'timeout'),
+    timeoutMs,
+    deadlines: new Deadlines(timeoutMs, 'Redis call', Math.max(5, Math.min(25, Math.floor(timeoutMs / 8)))),
     maxValueBytes: (primary as { maxValueBytes?: number }).maxValueBytes ?? Number.POSITIVE_INFINITY,
     counters,
     onSuccess: () => breaker.success(),

@@ -8,6 +8,7 @@
 import { isKitError, RedisKitError } from '../../errors.js'
 import type { CircuitBreaker } from '../../internal/circuit-breaker.js'
 import { withDeadline } from '../../internal/deadline.js'
+import type { Deadlines } from '../../internal/deadlines.js'
 import { COMMANDS, checkCommand, isReplayable } from '../commands.js'
 import { isEphemeral } from '../durability.js'
 import type { CommandName, Script, ScriptReply, Store, StoreValue } from '../types.js'
@@ -25,6 +26,8 @@ export interface RouterContext {
   journal: Journal
   opLog: OpLog
   timeoutMs: number
+  /** The deadline of every primary call, swept without a timer per call. */
+  deadlines: Deadlines
   onSuccess(): void
   /** A primary call failed; `durable`: a write now waits in the journal (the circuit must open). */
   onFailure(err: RedisKitError, durable: boolean): void
@@ -99,7 +102,10 @@ function routeNow(ctx: RouterContext, call: Route): Promise<unknown> {
   } catch (err) {
     attempt = Promise.reject(err)
   }
-  return withDeadline(attempt, ctx.timeoutMs + (call.blockMs ?? 0), 'Redis call').then(
+  const bounded = call.blockMs
+    ? withDeadline(attempt, ctx.timeoutMs + call.blockMs, 'Redis call')
+    : ctx.deadlines.bound(attempt)
+  return bounded.then(
     (result) => {
       call.ack?.()
       ctx.counters.primary++

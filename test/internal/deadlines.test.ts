@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isKitError } from '../../src/errors.js'
-import { Deadlines } from '../../src/rate-limit/deadline.js'
+import { Deadlines } from '../../src/internal/deadlines.js'
 import { createRedisStore, type RedisStore } from '../../src/stores/redis.js'
 import { redisUrl } from '../support/env.js'
 
