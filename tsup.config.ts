@@ -14,6 +14,8 @@ export const entries = {
   'hyperloglog/index': 'src/hyperloglog/index.ts',
   'sorted-sets/index': 'src/sorted-sets/index.ts',
   'analytics/index': 'src/analytics/index.ts',
+  'cache/index': 'src/cache/index.ts',
+  'smart-cache/index': 'src/smart-cache/index.ts',
 }
 
 export default defineConfig({

@@ -13,6 +13,7 @@ export {
   type EventStats,
 } from './analytics/index.js'
 export { type Bitmaps, type BitmapsOptions, createBitmaps, type Flags } from './bitmaps/index.js'
+export * from './cache/index.js'
 export { ERROR_CODES, type ErrorCode, isKitError, RedisKitError } from './errors.js'
 export { evictionWarning } from './health.js'
 export { createHyperLogLog, type HyperLogLog, type HyperLogLogOptions } from './hyperloglog/index.js'
@@ -25,6 +26,7 @@ export type { KitPrimitiveOptions, KitPrimitives } from './kit-primitives.js'
 export * from './pubsub/index.js'
 export * from './rate-limit/index.js'
 export * from './sessions/index.js'
+export * from './smart-cache/index.js'
 export {
   createSortedSets,
   type Decaying,

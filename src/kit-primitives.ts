@@ -5,16 +5,20 @@
  */
 import { type Analytics, type AnalyticsOptions, createAnalytics } from './analytics/index.js'
 import { type Bitmaps, type BitmapsOptions, createBitmaps } from './bitmaps/index.js'
+import { type Cache, type CacheOptions, createCache } from './cache/index.js'
 import { createHyperLogLog, type HyperLogLog, type HyperLogLogOptions } from './hyperloglog/index.js'
 import { createPubSub, type PubSub, type PubSubOptions } from './pubsub/index.js'
 import { createRateLimit, type RateLimit, type RateLimitOptions } from './rate-limit/index.js'
 import { createSessions, type Sessions, type SessionsOptions } from './sessions/index.js'
+import { createSmartCache, type SmartCache } from './smart-cache/index.js'
 import { createSortedSets, type SortedSets, type SortedSetsOptions } from './sorted-sets/index.js'
 import type { Store } from './stores/types.js'
 import { createStreams, type Streams, type StreamsOptions } from './streams/index.js'
 
 /** Per-primitive options of createKit (the kit supplies the store and the prefix). */
 export interface KitPrimitiveOptions {
+  /** Options of kit.cache (kit.smartCache shares it: same L1, bus and tags). */
+  cache?: Omit<CacheOptions, 'prefix'>
   analytics?: Omit<AnalyticsOptions, 'prefix'>
   sortedSets?: Omit<SortedSetsOptions, 'prefix'>
   hyperloglog?: Omit<HyperLogLogOptions, 'prefix'>
@@ -26,6 +30,8 @@ export interface KitPrimitiveOptions {
 }
 
 export interface KitPrimitives {
+  readonly cache: Cache
+  readonly smartCache: SmartCache
   readonly analytics: Analytics
   readonly sortedSets: SortedSets
   readonly hyperloglog: HyperLogLog
@@ -37,6 +43,8 @@ export interface KitPrimitives {
 }
 
 export const PRIMITIVE_NAMES = [
+  'cache',
+  'smartCache',
   'analytics',
   'sortedSets',
   'hyperloglog',
@@ -49,7 +57,15 @@ export const PRIMITIVE_NAMES = [
 
 type Built = { stats?(): unknown; close?(): Promise<void> }
 
-const FACTORIES: { [K in keyof KitPrimitives]: (store: Store, options: object) => KitPrimitives[K] } = {
+type Factory<K extends keyof KitPrimitives> = (
+  store: Store,
+  options: object,
+  kit: KitPrimitives,
+) => KitPrimitives[K]
+
+const FACTORIES: { [K in keyof KitPrimitives]: Factory<K> } = {
+  cache: createCache,
+  smartCache: (_store, _options, kit) => createSmartCache(kit.cache),
   analytics: createAnalytics,
   sortedSets: createSortedSets,
   hyperloglog: createHyperLogLog,
@@ -74,7 +90,8 @@ export function attachPrimitives(
       get() {
         let primitive = built.get(name)
         if (!primitive) {
-          primitive = FACTORIES[name](store, { ...options[name], prefix }) as Built
+          const own = name === 'smartCache' ? {} : options[name]
+          primitive = FACTORIES[name](store, { ...own, prefix }, kit as KitPrimitives) as Built
           built.set(name, primitive)
         }
         return primitive

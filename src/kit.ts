@@ -101,7 +101,10 @@ const kitOptionsSchema = z
     failover: z.union([z.literal(false), z.record(z.string(), z.unknown())]).optional(),
     env: z.record(z.string(), z.string().optional()).optional(),
     ...Object.fromEntries(
-      PRIMITIVE_NAMES.map((name) => [name, z.record(z.string(), z.unknown()).optional()]),
+      PRIMITIVE_NAMES.filter((name) => name !== 'smartCache').map((name) => [
+        name,
+        z.record(z.string(), z.unknown()).optional(),
+      ]),
     ),
   })
   .strict()

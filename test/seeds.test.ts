@@ -95,4 +95,28 @@ describe.each([
       'streams',
     ])
   })
+
+  it('tag-based and pattern-based cache clearing through kit.smartCache', async () => {
+    kit = createKit({ ...options(), prefix: testPrefix('seeds') })
+    const { smartCache } = kit
+    const data = { memories: ['first dream', 'second dream'] }
+
+    // Cache with tags
+    await smartCache.setWithTags('user:123:memories', data, 3600, ['user:123', 'memories'])
+    await smartCache.setWithTags('user:456:memories', data, 3600, ['user:456', 'memories'])
+    expect(await smartCache.get('user:123:memories')).toEqual(data)
+
+    // Invalidate all user caches
+    await smartCache.invalidateTag('user:123')
+    expect(await smartCache.get('user:123:memories')).toBeUndefined()
+    expect(await smartCache.get('user:456:memories')).toEqual(data)
+
+    // Pattern-based clearing (user logout)
+    await kit.cache.set('session:456:a', 1)
+    await kit.cache.set('session:456:b', 2)
+    await kit.cache.set('session:4567:a', 3)
+    expect(await smartCache.clearPattern('session:456:*')).toBe(2)
+    expect(await kit.cache.get('session:4567:a')).toBe(3)
+    expect(Object.keys(kit.stats().primitives).sort()).toEqual(['cache', 'smartCache'])
+  })
 })

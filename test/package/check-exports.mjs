@@ -22,6 +22,8 @@ const expected = {
   './stores': ['createMemoryStore', 'createRedisStore', 'defineScript'],
   './testing': ['storeConformance'],
   './analytics': ['createAnalytics'],
+  './cache': ['createCache'],
+  './smart-cache': ['createSmartCache', 'glob'],
   './sorted-sets': ['createSortedSets'],
   './hyperloglog': ['createHyperLogLog'],
   './bitmaps': ['createBitmaps', 'rolloutPosition'],

@@ -1,0 +1,170 @@
+/**
+ * The stampede and tag rows of bench/cache.ts.
+ *
+ * Stampede: 1000 concurrent getOrSet on a cold key with a 50 ms loader, in one process, then in
+ * two processes (500 callers each, child processes started with tsx; loader calls counted in
+ * Redis). Tags: 10,000 entries under one tag (set with 500 in flight), tagged vs untagged read
+ * throughput from the L1, the invalidation's wall time, and how many of the 10,000 still read
+ * after it (stale hits); for redis-kit also tagged vs untagged from Redis alone (l1: false).
+ */
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { Redis } from 'ioredis'
+import { LIBS, type Lib, type LibName, makeLib } from './cache-libs.js'
+import { concurrent, fmt, type Measure, sequential } from './harness.js'
+
+const WORKER = fileURLToPath(new URL('./cache-stampede-worker.ts', import.meta.url))
+const value = {
+  id: 42,
+  name: 'bench',
+  tags: ['a', 'b', 'c'],
+  at: new Date(0).toISOString(),
+  n: { x: 1, y: 'two' },
+}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function inOneProcess(lib: Lib): Promise<{ calls: number; ms: number }> {
+  let calls = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: 1000 }, () =>
+      lib.getOrSet(
+        'cold',
+        async () => {
+          calls++
+          await sleep(50)
+          return value
+        },
+        60_000,
+      ),
+    ),
+  )
+  return { calls, ms: performance.now() - started }
+}
+
+async function inTwoProcesses(
+  name: LibName,
+  url: string,
+  prefix: string,
+): Promise<{ calls: number; ms: number }> {
+  const counter = `${prefix}loader-calls`
+  const env = {
+    ...process.env,
+    LIB: name,
+    REDIS_URL: url,
+    PREFIX: prefix,
+    KEY: 'cold',
+    COUNTER: counter,
+    CALLERS: '500',
+  }
+  const workers = [0, 1].map(() => {
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+      env,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    })
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]()
+    return { child, next: async () => String((await lines.next()).value) }
+  })
+  try {
+    await Promise.all(workers.map((w) => w.next())) // ready
+    for (const w of workers) w.child.stdin!.write('go\n')
+    const results = await Promise.all(workers.map(async (w) => JSON.parse(await w.next()) as { ms: number }))
+    const redis = new Redis(url)
+    const calls = Number(await redis.get(counter))
+    redis.disconnect()
+    return { calls, ms: Math.max(...results.map((r) => r.ms)) }
+  } finally {
+    for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL')
+  }
+}
+
+export async function stampedeRows(url: string, run: string): Promise<string> {
+  const lines = [
+    '### Stampede: 1000 concurrent getOrSet on a cold key, 50 ms loader',
+    '',
+    '| library | loader calls, 1 process | wall ms | loader calls, 2 processes (500 + 500) | wall ms | target |',
+    '|---|---|---|---|---|---|',
+  ]
+  for (const name of LIBS) {
+    const lib = makeLib(name, { url, prefix: `${run}stampede1:${name}:` })
+    await lib.ready()
+    const one = await inOneProcess(lib)
+    await lib.close()
+    const two = await inTwoProcesses(name, url, `${run}stampede2:${name}:`)
+    const target = name === 'redis-kit' ? '1 across 2 processes' : ''
+    lines.push(
+      `| ${name} | ${one.calls} | ${one.ms.toFixed(0)} | ${two.calls} | ${two.ms.toFixed(0)} | ${target} |`,
+    )
+  }
+  return lines.join('\n')
+}
+
+const N = 10_000
+
+async function setAll(lib: Lib, prefix: string, tags: string[] | undefined): Promise<number> {
+  const started = performance.now()
+  let next = 0
+  await Promise.all(
+    Array.from({ length: 500 }, async () => {
+      while (next < N) {
+        const i = next++
+        await lib.set(`${prefix}${i}`, value, 3_600_000, tags)
+      }
+    }),
+  )
+  return performance.now() - started
+}
+
+async function tagRow(name: LibName, url: string, prefix: string, l2Only = false): Promise<string> {
+  const lib = makeLib(name, { url, prefix, tags: true, l2Only })
+  try {
+    await lib.ready()
+    const setMs = await setAll(lib, 'tagged:', ['group'])
+    await setAll(lib, 'plain:', undefined)
+    const count = name === 'redis-kit' && !l2Only ? 500_000 : 50_000
+    const reads = (p: string) =>
+      l2Only
+        ? concurrent(p, 50_000, 1000, (i) => lib.get(`${p}${i % N}`))
+        : sequential(p, count, (i) => lib.get(`${p}${i % N}`))
+    let tagged: Measure | undefined
+    let plain: Measure | undefined
+    for (let round = 0; round < 3; round++) {
+      const t = await reads('tagged:')
+      const u = await reads('plain:')
+      if (!tagged || t.opsPerSec > tagged.opsPerSec) tagged = t
+      if (!plain || u.opsPerSec > plain.opsPerSec) plain = u
+    }
+    const invalidations: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now()
+      await lib.invalidateTag!('group')
+      invalidations.push(performance.now() - started)
+    }
+    const median = [...invalidations].sort((a, b) => a - b)[2]!
+    const invalidateMs = `${invalidations[0]!.toFixed(2)} / ${median.toFixed(2)}`
+    let stale = 0
+    for (let i = 0; i < N; i++) if ((await lib.get(`tagged:${i}`)) !== undefined) stale++
+    const label = l2Only ? `${name} (Redis alone, 1000 in flight)` : name
+    const ratio = (tagged!.opsPerSec / plain!.opsPerSec).toFixed(2)
+    const target = name === 'redis-kit' && !l2Only ? '≤ 5 ms; ≥ 0.8x' : ''
+    return `| ${label} | ${setMs.toFixed(0)} | ${fmt(tagged!.opsPerSec)} | ${fmt(plain!.opsPerSec)} | ${ratio}x | ${invalidateMs} | ${stale} | ${target} |`
+  } finally {
+    await lib.close()
+  }
+}
+
+export async function tagRows(url: string, run: string): Promise<string> {
+  const lines = [
+    `### Tags: ${N.toLocaleString('en-US')} entries under one tag`,
+    '',
+    '| library | set 10k (500 in flight) ms | tagged reads ops/s | untagged reads ops/s | tagged / untagged | invalidate ms (first / median of 5) | stale hits after (of 10k) | target |',
+    '|---|---|---|---|---|---|---|---|',
+  ]
+  for (const name of ['redis-kit', 'bentocache', 'cacheable'] as const) {
+    lines.push(await tagRow(name, url, `${run}tags:${name}:`))
+  }
+  lines.push(await tagRow('redis-kit', url, `${run}tags:l2:`, true))
+  await sleep(10)
+  return lines.join('\n')
+}
