@@ -34,6 +34,17 @@ describe('createKit', () => {
     expect(make({ redis: false, env: { REDIS_URL: redisUrl() } }).store.name).toBe('memory')
   })
 
+  it('closes at once when Redis never answered, even with a subscription still waiting for it', async () => {
+    const kit = createKit({ redis: { url: 'redis://127.0.0.1:1', connectTimeout: '200ms' } })
+    await kit.cache.set('k', 'v') // the fallback answers; the cache's bus keeps trying to subscribe
+    expect(await kit.cache.get('k')).toBe('v')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const started = performance.now()
+    await kit.close()
+    // the subscriber waits up to 5 s for a ready connection: close must not wait for it
+    expect(performance.now() - started).toBeLessThan(2000)
+  })
+
   it('reports degraded (memory serves) or down (no failover) when Redis is unreachable, never hanging', async () => {
     for (const [failover, status] of [
       [undefined, 'degraded'],

@@ -153,7 +153,8 @@ export class Bus {
     this.#closed = true
     this.ready = false
     for (const set of this.#waiters.values()) for (const waiter of [...set]) waiter()
-    await this.#subscribing?.catch(() => {})
+    // a subscription still on its way is dropped when it completes (see start): not awaited, as
+    // it may be waiting for an unreachable Redis
     await this.#flush?.catch(() => {})
     await this.#unsubscribe?.().catch(() => {})
   }

@@ -28,6 +28,7 @@ export class Connection {
   #ready: Promise<void> | undefined
   #inFlight = 0
   #lastReset = 0
+  #cancelReady: (() => void) | undefined
 
   constructor(client: Client, options: ConnectionOptions) {
     this.client = client
@@ -119,6 +120,11 @@ export class Connection {
     return ms <= 0 ? promise : withDeadline(promise, ms, what)
   }
 
+  /** Ends a wait of whenReady() at once (CLOSED): for closing while Redis does not answer. */
+  cancelReady(): void {
+    this.#cancelReady?.()
+  }
+
   /** Resolves once the client is ready; connects a lazy client; bounded by readyTimeoutMs. */
   whenReady(): Promise<void> {
     const client = this.client
@@ -130,6 +136,7 @@ export class Connection {
         client.off('ready', onReady)
         client.off('end', onEnd)
         this.#ready = undefined
+        this.#cancelReady = undefined
         err ? reject(err) : resolve()
       }
       const onReady = () => done()
@@ -139,6 +146,7 @@ export class Connection {
           done(new RedisKitError('UNAVAILABLE', `Redis not ready within ${this.#options.readyTimeoutMs} ms`)),
         this.#options.readyTimeoutMs,
       )
+      this.#cancelReady = () => done(new RedisKitError('CLOSED', 'the Redis store is closed'))
       client.on('ready', onReady)
       client.on('end', onEnd)
       if (client.status === 'wait') client.connect().catch(() => {}) // errors surface as 'end' or timeout

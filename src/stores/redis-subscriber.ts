@@ -33,6 +33,8 @@ export class RedisSubscriber {
   readonly #topics = { channel: new Map<string, Topic>(), pattern: new Map<string, Topic>() }
   readonly #gapListeners = new Set<(gap: SubscriptionGap) => void>()
   #current: Promise<Connection> | undefined
+  /** Connections of #open still waiting to be ready (close() ends them at once). */
+  readonly #opening = new Set<Connection>()
   #lostAt: number | undefined
   #heartbeat: NodeJS.Timeout | undefined
   #closed = false
@@ -61,6 +63,12 @@ export class RedisSubscriber {
     clearInterval(this.#heartbeat)
     const pending = this.#current
     this.#current = undefined
+    // a connection still waiting for Redis ends now (its wait rejects) rather than at its timeout
+    for (const conn of this.#opening) {
+      conn.client.disconnect()
+      conn.cancelReady()
+    }
+    this.#opening.clear()
     this.#topics.channel.clear()
     this.#topics.pattern.clear()
     this.#gapListeners.clear()
@@ -116,6 +124,10 @@ export class RedisSubscriber {
   /** A new subscriber connection; `replacing`: it takes over the subscriptions of a lost one. */
   async #open(replacing: boolean): Promise<Connection> {
     const client = await this.#newClient()
+    if (this.#closed) {
+      client.disconnect()
+      throw new RedisKitError('CLOSED', 'the Redis store is closed')
+    }
     client.on('error', this.#onError)
     client.on('message', (channel: string, message: string) =>
       this.#dispatch('channel', channel, message, channel),
@@ -133,7 +145,15 @@ export class RedisSubscriber {
     })
     if (this.#main.isCluster) client.once('end', () => this.#replace())
     const conn = new Connection(client, { readyTimeoutMs: 5000, deadlineMs: 5000 })
-    await conn.whenReady()
+    this.#opening.add(conn)
+    try {
+      await conn.whenReady()
+    } catch (err) {
+      client.disconnect()
+      throw err
+    } finally {
+      this.#opening.delete(conn)
+    }
     this.#startHeartbeat()
     return conn
   }

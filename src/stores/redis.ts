@@ -72,7 +72,9 @@ export function createRedisStore(input: RedisConnectionInput): RedisStore {
   }
   if (options.cluster) {
     const nodes = options.cluster.map((node) => (typeof node === 'string' ? urlToNode(node) : node))
-    const { enableOfflineQueue: _q, retryStrategy: _r, ...redisOptions } = perNode
+    const { enableOfflineQueue: _q, retryStrategy: _r, ...perNodeOptions } = perNode
+    // credentials and TLS of the node URLs, unless the options say otherwise
+    const redisOptions = { ...clusterUrlOptions(options.cluster), ...perNodeOptions }
     const cluster = new Cluster(nodes, {
       lazyConnect: true,
       enableOfflineQueue: false,
@@ -92,6 +94,11 @@ export function createRedisStore(input: RedisConnectionInput): RedisStore {
   const client = options.url
     ? new Redis(options.url, perNode)
     : new Redis({ host: options.host, port: options.port, ...perNode })
+  // ioredis lets a URL's credentials and db win over the options: the explicit options win here
+  // (lazyConnect: nothing has used them yet)
+  for (const name of ['username', 'password', 'db'] as const) {
+    if (options[name] !== undefined) Object.assign(client.options, { [name]: options[name] })
+  }
   return createStoreOverClient(client, common)
 }
 
@@ -121,4 +128,26 @@ function urlToNode(url: string): { host: string; port: number } {
     throw invalidArgument(`cluster node ${JSON.stringify(url)} is not a URL like redis://host:port`)
   }
   return { host: parsed.hostname, port: Number(parsed.port || 6379) }
+}
+
+/** username, password and TLS from `rediss://user:pass@…` node URLs (all nodes must agree). */
+function clusterUrlOptions(nodes: readonly unknown[]): Pick<RedisOptions, 'username' | 'password' | 'tls'> {
+  const seen = new Set<string>()
+  let found: Pick<RedisOptions, 'username' | 'password' | 'tls'> = {}
+  for (const node of nodes) {
+    if (typeof node !== 'string') continue
+    const url = new URL(node)
+    found = {
+      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+      ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    }
+    seen.add(JSON.stringify(found))
+  }
+  if (seen.size > 1) {
+    throw invalidArgument(
+      'cluster node URLs disagree on credentials or TLS: give every node the same, or pass username, password and tls as options',
+    )
+  }
+  return found
 }

@@ -1,0 +1,67 @@
+/**
+ * Credentials: explicit options win over a URL's (ioredis alone lets the URL win), and cluster
+ * node URLs carry their credentials and TLS to every node connection.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isKitError } from '../../src/errors.js'
+import { createRedisStore } from '../../src/stores/redis.js'
+import { type RedisServer, startRedisServer } from '../support/redis.js'
+import { redisCommand } from '../support/resp.js'
+
+describe('RedisStore credentials', () => {
+  let server: RedisServer
+  beforeAll(async () => {
+    server = await startRedisServer()
+    await redisCommand(server.port, ['CONFIG', 'SET', 'requirepass', 's3cret'])
+  })
+  afterAll(() => server?.stop())
+
+  it('a password option wins over the URL password', async () => {
+    const store = createRedisStore({ url: `redis://:wrong@127.0.0.1:${server.port}`, password: 's3cret' })
+    try {
+      expect(await store.ping()).toBeGreaterThanOrEqual(0)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('the URL password alone authenticates; a wrong one is refused', async () => {
+    const good = createRedisStore(`redis://:s3cret@127.0.0.1:${server.port}`)
+    const bad = createRedisStore({ url: `redis://:wrong@127.0.0.1:${server.port}`, connectTimeout: '500ms' })
+    try {
+      expect(await good.ping()).toBeGreaterThanOrEqual(0)
+      await expect(bad.set('k', 'v')).rejects.toSatisfy((err: unknown) => isKitError(err))
+    } finally {
+      await good.close()
+      await bad.close()
+    }
+  })
+})
+
+describe('Cluster node URLs', () => {
+  const optionsOf = (store: ReturnType<typeof createRedisStore>) =>
+    (store.client.options as { redisOptions: Record<string, unknown> }).redisOptions
+
+  it('carry username, password and TLS to the node connections', async () => {
+    const store = createRedisStore({
+      cluster: ['rediss://app:p%40ss@127.0.0.1:7000', 'rediss://app:p%40ss@127.0.0.1:7001'],
+    })
+    try {
+      expect(optionsOf(store)).toMatchObject({ username: 'app', password: 'p@ss', tls: {} })
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('explicit options win over the URLs; URLs that disagree are refused', async () => {
+    const store = createRedisStore({ cluster: ['redis://:a@127.0.0.1:7000'], password: 'b' })
+    try {
+      expect(optionsOf(store).password).toBe('b')
+    } finally {
+      await store.close()
+    }
+    expect(() =>
+      createRedisStore({ cluster: ['redis://:a@127.0.0.1:7000', 'redis://:b@127.0.0.1:7001'] }),
+    ).toThrow(/disagree on credentials/)
+  })
+})
