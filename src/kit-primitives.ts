@@ -7,6 +7,13 @@ import { type Analytics, type AnalyticsOptions, createAnalytics } from './analyt
 import { type Bitmaps, type BitmapsOptions, createBitmaps } from './bitmaps/index.js'
 import { type Cache, type CacheOptions, createCache } from './cache/index.js'
 import { createHyperLogLog, type HyperLogLog, type HyperLogLogOptions } from './hyperloglog/index.js'
+import {
+  createLLMCache,
+  type LLMCache,
+  type LLMCacheDelegates,
+  type LLMCacheOptions,
+  withLLMDelegates,
+} from './llm-cache/index.js'
 import { createPubSub, type PubSub, type PubSubOptions } from './pubsub/index.js'
 import { createRateLimit, type RateLimit, type RateLimitOptions } from './rate-limit/index.js'
 import { createSessions, type Sessions, type SessionsOptions } from './sessions/index.js'
@@ -19,6 +26,8 @@ import { createStreams, type Streams, type StreamsOptions } from './streams/inde
 export interface KitPrimitiveOptions {
   /** Options of kit.cache (kit.smartCache shares it: same L1, bus and tags). */
   cache?: Omit<CacheOptions, 'prefix'>
+  /** Options of kit.llm (over kit.cache); `analytics: true` tracks hits and misses in kit.analytics. */
+  llm?: Omit<LLMCacheOptions, 'store' | 'analytics'> & { analytics?: boolean }
   analytics?: Omit<AnalyticsOptions, 'prefix'>
   sortedSets?: Omit<SortedSetsOptions, 'prefix'>
   hyperloglog?: Omit<HyperLogLogOptions, 'prefix'>
@@ -30,7 +39,9 @@ export interface KitPrimitiveOptions {
 }
 
 export interface KitPrimitives {
-  readonly cache: Cache
+  /** The cache, with the seeds' getCachedLLMResponse / cacheLLMResponse (delegating to kit.llm). */
+  readonly cache: Cache & LLMCacheDelegates
+  readonly llm: LLMCache
   readonly smartCache: SmartCache
   readonly analytics: Analytics
   readonly sortedSets: SortedSets
@@ -45,6 +56,7 @@ export interface KitPrimitives {
 export const PRIMITIVE_NAMES = [
   'cache',
   'smartCache',
+  'llm',
   'analytics',
   'sortedSets',
   'hyperloglog',
@@ -64,7 +76,19 @@ type Factory<K extends keyof KitPrimitives> = (
 ) => KitPrimitives[K]
 
 const FACTORIES: { [K in keyof KitPrimitives]: Factory<K> } = {
-  cache: createCache,
+  cache: (store, options, kit) => withLLMDelegates(createCache(store, options), () => kit.llm),
+  llm: (store, options, kit) => {
+    const {
+      prefix: _prefix,
+      analytics,
+      ...rest
+    } = options as KitPrimitiveOptions['llm'] & { prefix?: string }
+    return createLLMCache(kit.cache, {
+      ...rest,
+      store,
+      analytics: analytics === true ? kit.analytics : undefined,
+    })
+  },
   smartCache: (_store, _options, kit) => createSmartCache(kit.cache),
   analytics: createAnalytics,
   sortedSets: createSortedSets,

@@ -96,6 +96,34 @@ describe.each([
     ])
   })
 
+  it('LLM response caching through kit.cache (getCachedLLMResponse / cacheLLMResponse)', async () => {
+    kit = createKit({ ...options(), prefix: testPrefix('seeds') })
+    const { getCachedLLMResponse, cacheLLMResponse } = kit.cache
+    let modelCalls = 0
+    const chat = async (messages: object[], options: object) => {
+      // Automatic caching in chat API
+      const cached = await getCachedLLMResponse(messages, options)
+      if (cached) return cached // Instant response!
+      modelCalls++
+      const response = {
+        content: 'Flying means freedom.',
+        usage: { prompt_tokens: 30, completion_tokens: 5 },
+      }
+      // Cache new responses
+      await cacheLLMResponse(messages, options, response)
+      return response
+    }
+    const conversation = [
+      { role: 'system', content: 'You are a dream interpreter.' },
+      { role: 'user', content: 'I dreamt of flying', timestamp: new Date().toISOString() },
+    ]
+    const chatOptions = { model: 'gpt-4o', temperature: 0, max_tokens: 500 }
+    const first = await chat(conversation, chatOptions)
+    expect(await chat(conversation, { max_tokens: 500, model: 'gpt-4o', temperature: 0 })).toEqual(first)
+    expect(modelCalls).toBe(1)
+    expect(kit.stats().primitives).toMatchObject({ llm: { hits: 1, misses: 1, tokensSaved: 35 } })
+  })
+
   it('tag-based and pattern-based cache clearing through kit.smartCache', async () => {
     kit = createKit({ ...options(), prefix: testPrefix('seeds') })
     const { smartCache } = kit
