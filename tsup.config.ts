@@ -16,6 +16,9 @@ export const entries = {
   'analytics/index': 'src/analytics/index.ts',
   'cache/index': 'src/cache/index.ts',
   'smart-cache/index': 'src/smart-cache/index.ts',
+  // the `redis-kit` command (package.json `bin`, not an export)
+  'cli/index': 'src/cli/index.ts',
+  'llm-cache/index': 'src/llm-cache/index.ts',
 }
 
 export default defineConfig({

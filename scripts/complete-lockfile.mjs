@@ -6,9 +6,12 @@
 // does for any optional dependency. Run after every `npm install` that changes the lock:
 //   node scripts/complete-lockfile.mjs           (fixes the lock)
 //   node scripts/complete-lockfile.mjs --check   (fails if it needs fixing; part of npm run lint)
+// A path argument names another lock (the example apps'): node scripts/complete-lockfile.mjs x/package-lock.json
 import { readFileSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 
-const path = new URL('../package-lock.json', import.meta.url)
+const given = process.argv.slice(2).find((arg) => !arg.startsWith('--'))
+const path = given ? resolve(given) : new URL('../package-lock.json', import.meta.url)
 const lock = JSON.parse(readFileSync(path, 'utf8'))
 const packages = lock.packages
 let added = 0
@@ -25,7 +28,7 @@ for (const [location, meta] of Object.entries(packages)) {
 if (process.argv.includes('--check')) {
   if (added > 0) {
     console.error(
-      `package-lock.json lacks ${added} optional platform entries: run node scripts/complete-lockfile.mjs`,
+      `${given ?? 'package-lock.json'} lacks ${added} optional platform entries: run node scripts/complete-lockfile.mjs${given ? ` ${given}` : ''}`,
     )
     process.exit(1)
   }

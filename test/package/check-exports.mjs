@@ -24,6 +24,7 @@ const expected = {
   './analytics': ['createAnalytics'],
   './cache': ['createCache'],
   './smart-cache': ['createSmartCache', 'glob'],
+  './llm-cache': ['createLLMCache', 'withLLMDelegates'],
   './sorted-sets': ['createSortedSets'],
   './hyperloglog': ['createHyperLogLog'],
   './bitmaps': ['createBitmaps', 'rolloutPosition'],
@@ -35,7 +36,13 @@ const expected = {
 }
 
 const tsup = readFileSync(new URL('../../tsup.config.ts', import.meta.url), 'utf8')
-const entryNames = [...tsup.matchAll(/^\s+'?([\w/-]+)'?: 'src\//gm)].map((m) => m[1])
+const allEntries = [...tsup.matchAll(/^\s+'?([\w/-]+)'?: 'src\//gm)].map((m) => m[1])
+// entries behind package.json `bin` are commands, not exports
+const binEntries = Object.values(pkg.bin ?? {}).map((file) =>
+  file.replace(/^\.\/dist\//, '').replace(/\.js$/, ''),
+)
+for (const bin of binEntries) assert.ok(allEntries.includes(bin), `bin ${bin} needs a tsup entry`)
+const entryNames = allEntries.filter((name) => !binEntries.includes(name))
 const subpaths = Object.keys(pkg.exports).filter((s) => s !== './package.json')
 assert.deepEqual(
   subpaths.map((s) => (s === '.' ? 'index' : `${s.slice(2)}/index`)).sort(),
