@@ -1,0 +1,3 @@
+import type { Kit } from 'redis-kit'
+
+export function getKit(): Kit
