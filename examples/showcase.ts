@@ -1,8 +1,8 @@
 /**
  * npm run demo — the showcase, on the embedded memory store (no Redis needed).
  * Set DEMO_REDIS_URL=redis://127.0.0.1:6379 to run the very same code against Redis.
- * It grows as primitives land: analytics, trending, unique counts, flags, rate limits, and
- * the Store underneath (scripts, pub/sub, scanning) that every primitive is built on.
+ * Analytics, trending, unique counts, flags, rate limits, the cache and smartCache, LLM
+ * responses, chat history, sessions, and the Store underneath (scripts, pub/sub, scanning).
  */
 import { createKit, defineScript, escapeGlob, isKitError } from '../src/index.js'
 
@@ -88,6 +88,53 @@ await store.publish(k('chat:123'), JSON.stringify({ type: 'new_message', content
 await new Promise((resolve) => setTimeout(resolve, 20))
 await unsubscribe()
 show('received', received)
+
+console.log('\nCache: getOrSet runs the loader once, tags invalidate in one write')
+let loads = 0
+const loadProfile = async () => {
+  loads++
+  return { name: 'Ada', themes: ['dreams', 'music'] }
+}
+await Promise.all([1, 2, 3].map(() => kit.cache.getOrSet('profile:42', loadProfile, { tags: ['user:42'] })))
+show('3 concurrent getOrSet, loader calls', loads)
+await kit.smartCache.setWithTags('user:42:memories', ['likes tea'], 3600, ['user:42', 'memories'])
+await kit.smartCache.invalidateTag('user:42')
+show('after invalidateTag(user:42)', [
+  await kit.cache.get('profile:42'),
+  await kit.smartCache.get('user:42:memories'),
+])
+
+console.log('\nLLM responses: the same prompt twice calls the model once')
+let modelCalls = 0
+const model = async (params: {
+  model: string
+  temperature: number
+  messages: { role: string; content: string }[]
+}) => {
+  modelCalls++
+  return {
+    choices: [{ message: { role: 'assistant', content: `echo: ${params.messages.at(-1)?.content}` } }],
+  }
+}
+const chat = kit.llm.wrap(model)
+const ask = { model: 'demo-model', temperature: 0, messages: [{ role: 'user', content: 'What is Redis?' }] }
+await chat(ask)
+show('answer (second call)', (await chat(ask)).choices[0]?.message.content)
+show('model calls', modelCalls)
+
+console.log('\nChat history (streams) and sessions')
+await kit.streams.addChatMessage('conv-1', {
+  role: 'user',
+  content: 'hello',
+  timestamp: new Date().toISOString(),
+})
+show(
+  'messages',
+  (await kit.streams.getChatMessages('conv-1', 50)).map((m) => m.data),
+)
+const session = await kit.sessions.create({ cart: ['A-100'] }, { ttl: '1h', userId: 'user-42' })
+const rotated = await kit.sessions.rotate(session.id) // at sign-in: a new id, the old one dead
+if (rotated) show('old id after rotate / new id data', [await kit.sessions.get(session.id), rotated.data])
 
 console.log('\nScanning, with user input kept literal')
 await store.set(k('user:*:secret'), 'x')
