@@ -3,8 +3,8 @@
  *
  * 1. Throughput of one check (allow path, 1,000 keys), sequential and 200 concurrent, against a
  *    raw ioredis EVALSHA floor (`return redis.call('INCR', KEYS[1])`, as the research measured)
- *    and rate-limiter-flexible's consume(); also the raw EVALSHA of our own script, which shows
- *    what the wrapper costs over the Lua. Best of 3 interleaved repetitions (noisy machine).
+ *    and rate-limiter-flexible's consume(); also the raw EVALSHA of our own scripts (check()'s and
+ *    the full one), which shows what the wrapper costs over the Lua. Best of 3 interleaved repetitions (noisy machine).
  *    Target (issue 7): check() ≥ 0.85x the floor; the peers measured 0.30-0.67x.
  * 2. Accuracy: "100 per 1 s" at 150 and 400 req/s for 5 s, and a burst across a boundary.
  * 3. Redis cut or silent mid-run through the fault proxy, per policy: latency, policy honoured.
@@ -13,6 +13,7 @@ import { Redis } from 'ioredis'
 import { RateLimiterRedis } from 'rate-limiter-flexible'
 import { CHECK_LUA } from '../src/rate-limit/check-lua.js'
 import { createRateLimit } from '../src/rate-limit/index.js'
+import { SLIDING_LUA } from '../src/rate-limit/sliding-script.js'
 import { createFailoverStore } from '../src/stores/failover/index.js'
 import { createRedisStore } from '../src/stores/redis.js'
 import { benchRedis, concurrent, fmt, type Measure, sequential } from './harness.js'
@@ -32,6 +33,7 @@ try {
   const raw = new Redis(url)
   const floorSha = (await raw.script('LOAD', "return redis.call('INCR', KEYS[1])")) as string
   const checkSha = (await raw.script('LOAD', CHECK_LUA)) as string
+  const slidingSha = (await raw.script('LOAD', SLIDING_LUA)) as string
   const redisStore = createRedisStore(url)
   const failoverStore = createFailoverStore({ primary: createRedisStore(url) })
   const onRedis = createRateLimit(redisStore, { prefix: `bench:rl:${run}:r:` })
@@ -48,7 +50,11 @@ try {
   const variants: [string, (i: number) => Promise<unknown>][] = [
     ['floor: ioredis EVALSHA (INCR)', (i) => raw.evalsha(floorSha, 1, `bench:rl:${run}:floor:${i % KEYS}`)],
     [
-      'ioredis EVALSHA of our sliding script',
+      "ioredis EVALSHA of check()'s script (sliding-script.ts)",
+      (i) => raw.evalsha(slidingSha, 1, `bench:rl:${run}:lean:{:${key(i)}}:s60000`, '', BIG, 60000, 1),
+    ],
+    [
+      'ioredis EVALSHA of the full check script (checkAll, define)',
       (i) => {
         const root = `bench:rl:${run}:raw:{:${key(i)}}:`
         return raw.evalsha(

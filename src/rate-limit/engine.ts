@@ -7,12 +7,13 @@ import { type Duration, toMs } from '../internal/duration.js'
 import type { Emitter } from '../internal/events.js'
 import type { Store } from '../stores/types.js'
 import { ANY_POLICY, BlockList } from './block-list.js'
-import { StoreCaller } from './caller.js'
+import { type Outcome, StoreCaller } from './caller.js'
 import type { IdKeys, KeyLayout } from './keys.js'
 import { LocalLimits, share } from './local.js'
 import type { Policy, ResolvedOptions } from './options.js'
 import { decode, fromBlockList, unavailable } from './result.js'
 import { checkScript } from './scripts.js'
+import { slidingScript } from './sliding-script.js'
 import type { RateLimitEvents, RateLimitResult, RateLimitStats, RateLimitStoreErrorPolicy } from './types.js'
 
 export interface AnalyticsConfig {
@@ -82,11 +83,23 @@ export class Engine {
     const keys = this.keysOf(d)
     const limitKeys = this.limitKeys(keys.root, d.policies)
     const a = d.analytics
-    const script = checkScript(d.policies.length, a !== undefined)
-    const scriptKeys = a ? [keys.block, keys.stats!, keys.top!, ...limitKeys] : [keys.block, ...limitKeys]
-    const args = argv(d, a ? a.retentionMs + a.bucketMs : 0, 1)
     const sent = Date.now()
-    const outcome = await this.caller.eval(script, scriptKeys, args)
+    let outcome: Outcome<number[]>
+    if (plainSliding(d)) {
+      // check(key, limit, window): no block key (only named limiters block), one sliding limit
+      const p = d.policies[0]!
+      const cost = p.cost ?? d.cost
+      outcome = await this.caller.eval(slidingScript, limitKeys, [
+        '',
+        p.wire[1],
+        p.wire[2],
+        cost === 1 ? '1' : String(cost),
+      ])
+    } else {
+      const script = checkScript(d.policies.length, a !== undefined)
+      const scriptKeys = a ? [keys.block, keys.stats!, keys.top!, ...limitKeys] : [keys.block, ...limitKeys]
+      outcome = await this.caller.eval(script, scriptKeys, argv(d, a ? a.retentionMs + a.bucketMs : 0, 1))
+    }
     const withPolicies = d.withPolicies === true
     if (outcome.ok) {
       const { result, now, retryMs, reason } = decode(outcome.reply, d.policies, 'store', withPolicies)
@@ -138,6 +151,21 @@ function argv(d: Decision, retention: number, instances: number): string[] {
     }
   }
   return args
+}
+
+/**
+ * What the sliding script alone decides exactly as the check script would: `check()`'s shape
+ * (namespace '' never has a block key), charged, without analytics or charged rejections.
+ */
+function plainSliding(d: Decision): boolean {
+  return (
+    d.ns === '' &&
+    d.policies.length === 1 &&
+    d.policies[0]!.algorithm === 'sliding' &&
+    !d.peek &&
+    !d.chargeRejected &&
+    d.analytics === undefined
+  )
 }
 
 /** A denial is cached only for one-unit requests: the store's retry time is exact for those. */

@@ -3,7 +3,10 @@
  * written as 32 base64url characters. Its last byte names the session's group (0-255): random
  * for a session without a user, the user's group for a session bound to a user, so that every
  * session of one user lives in one cluster slot with the user's index (see keys.ts). That leaves
- * 184 random bits (OWASP asks for at least 64; express-session uses 192).
+ * One more bit tells reads how to look the session up: set (the first character's 6-bit value
+ * is odd) on ids that may belong to a user, which a read checks against the user's "log out
+ * everywhere" marker in a script; clear on ids of sessions without a user, which a plain GET
+ * reads. That leaves 183 random bits (OWASP asks for at least 64; express-session uses 192).
  *
  * Redis never sees an id: records are stored under a SHA-256 of it, user indexes under a
  * SHA-256 of the user id, so a dump or SCAN reveals no usable session id.
@@ -24,8 +27,11 @@ const POOL_BYTES = 64 * ID_BYTES
 let pool = Buffer.alloc(0)
 let offset = 0
 
-/** A new session id in `group` (a random group when omitted). */
-export function newSessionId(group?: number): string {
+/**
+ * A new session id in `group` (a random group when omitted). `user`: the session has or may get
+ * a user (its reads go through the script that checks the user's marker; see mayHaveUser).
+ */
+export function newSessionId(group: number | undefined, user: boolean): string {
   if (offset + ID_BYTES > pool.length) {
     pool = crypto.randomBytes(POOL_BYTES)
     offset = 0
@@ -35,7 +41,22 @@ export function newSessionId(group?: number): string {
   pool.fill(0, offset, offset + ID_BYTES)
   offset += ID_BYTES
   if (group !== undefined) bytes[ID_BYTES - 1] = group
+  bytes[0] = user ? bytes[0]! | 0x04 : bytes[0]! & ~0x04
   return bytes.toString('base64url')
+}
+
+/**
+ * Whether a read of `id` must check a user's marker (a script) rather than GET the record: true
+ * for ids we issued to a session that has or may get a user (see newSessionId), for half of
+ * express-session's ids (the bit is random there) and for ids in any other format. A plain read
+ * that meets a record with a user falls back to the script, so this is only a shortcut.
+ */
+export function mayHaveUser(id: string): boolean {
+  if (id.length !== 32) return true
+  const c = id.charCodeAt(0)
+  // the base64url value of the first character: A-Z 0-25, a-z 26-51, 0-9 52-61, - 62, _ 63
+  const value = c >= 97 ? c - 71 : c >= 65 ? c - 65 : c >= 48 ? c + 4 : c === 45 ? 62 : 63
+  return (value & 1) === 1
 }
 
 // crypto.hash (Node 20.12+) is a one-shot digest, about twice as fast as createHash

@@ -6,12 +6,13 @@ import { invalidArgument, isKitError } from '../errors.js'
 import { type Duration, toPositiveMs } from '../internal/duration.js'
 import { describe } from '../internal/keys.js'
 import { type Context, recordKeys, table, toSession } from './context.js'
-import { checkUserId, newSessionId, userRef } from './ids.js'
+import { checkUserId, mayHaveUser, newSessionId, userRef } from './ids.js'
+import type { SessionRef } from './keys.js'
 import { destroyScript } from './move-scripts.js'
 import { readScript, touchScript } from './read-scripts.js'
 import { expiryOf, parseRecord, type StoredRecord } from './record.js'
 import type { CreateOptions, Patch, Session, TouchResult, WriteOptions } from './types.js'
-import { createScript, writeScript } from './write-scripts.js'
+import { createPlainScript, createScript, writeScript } from './write-scripts.js'
 
 function idleOf(ctx: Context<object>, ttl: Duration | undefined): number {
   return ttl === undefined ? ctx.options.idleMs : toPositiveMs(ttl, 'ttl')
@@ -34,16 +35,21 @@ export async function create<T extends object>(
 ): Promise<Session<T>> {
   const idle = idleOf(ctx, options.ttl)
   const user = options.userId === undefined ? undefined : userRef(checkUserId(options.userId))
-  id ||= newSessionId(user?.group)
+  id ||= newSessionId(user?.group, user !== undefined)
   const ref = ctx.keys.session(id)
   const { stored, value } = await ctx.payload.encode(data, ref.hash)
-  const userKey = user ? ref.keys.user(user.hash) : ref.keys.noUser
   const reply = table(
-    await ctx.store.eval(
-      createScript,
-      [ref.record, ref.keys.all, userKey, ref.keys.revoked],
-      [ref.hash, stored, idle, user?.hash ?? '', ctx.options.absoluteMs, '', '', ''],
-    ),
+    user
+      ? await ctx.store.eval(
+          createScript,
+          [ref.record, ref.keys.all, ref.keys.user(user.hash), ref.keys.revoked],
+          [ref.hash, stored, idle, user.hash, ctx.options.absoluteMs, '', '', ''],
+        )
+      : await ctx.store.eval(
+          createPlainScript,
+          [ref.record, ref.keys.all],
+          [ref.hash, stored, idle, ctx.options.absoluteMs, ''],
+        ),
   )
   ctx.counters.created++
   return toSession(id, value, reply)
@@ -58,7 +64,8 @@ export interface Read<T extends object> {
 }
 
 /**
- * Reads a session: one script call. When `touchAfter` of the idle timeout has passed since the
+ * Reads a session: a plain GET for a session without a user (its id says so, see mayHaveUser),
+ * else the read script, which also checks the user's marker. When `touchAfter` of the idle timeout has passed since the
  * last activity (by this process's clock), a touch follows (by the server's clock, which decides).
  */
 export async function read<T extends object>(
@@ -67,8 +74,16 @@ export async function read<T extends object>(
   operation: string,
 ): Promise<Read<T> | null> {
   const ref = ctx.keys.session(id)
-  const reply = table(await ctx.store.eval(readScript, recordKeys(ref), [ref.hash]))
-  const record = reply[0] === 1 ? parseRecord(reply[1] as string) : null
+  let record: StoredRecord | null
+  if (mayHaveUser(id)) record = await readChecked(ctx, ref)
+  else {
+    // no user: the key's TTL is the session's deadline, so a plain GET is the whole check
+    const stored = await ctx.store.get(ref.record)
+    if (stored === null) return null
+    record = parseRecord(stored)
+    // a record with a user (or not a record: the script removes it) needs the script's checks
+    if (record?.u !== '') record = await readChecked(ctx, ref)
+  }
   if (!record) return null
   const decoded = await ctx.payload.decode(record.d, ref.hash)
   if (!decoded.ok) {
@@ -86,6 +101,12 @@ export async function read<T extends object>(
   const { v: version, c: createdAt, a: absoluteExpiresAt } = record
   const session = { id, data: decoded.data, version, createdAt, expiresAt, absoluteExpiresAt }
   return { session, record, lastActiveAt }
+}
+
+/** The read script: the record, checked against its user's "log out everywhere" marker. */
+async function readChecked(ctx: Context<object>, ref: SessionRef): Promise<StoredRecord | null> {
+  const reply = table(await ctx.store.eval(readScript, recordKeys(ref), [ref.hash]))
+  return reply[0] === 1 ? parseRecord(reply[1] as string) : null
 }
 
 export async function get<T extends object>(ctx: Context<T>, id: string, operation: string) {

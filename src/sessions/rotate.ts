@@ -42,7 +42,7 @@ async function rotateInGroup<T extends object>(
   data: T | undefined,
   expectedUser: string | undefined,
 ): Promise<Session<T> | null | typeof OTHER_USER> {
-  const newId = newSessionId(old.keys.group)
+  const newId = newSessionId(old.keys.group, true) // it may have a user: reads check
   const next = ctx.keys.session(newId)
   const given = data === undefined ? undefined : await ctx.payload.encode(data, next.hash)
   let userHash = expectedUser ?? ''
@@ -98,7 +98,7 @@ async function moveToUser<T extends object>(
   user: UserRef,
   data: T | undefined,
 ): Promise<Session<T> | null> {
-  const newId = newSessionId(user.group)
+  const newId = newSessionId(user.group, true)
   const next = ctx.keys.session(newId)
   let given = data === undefined ? undefined : await ctx.payload.encode(data, next.hash)
   const taken = table(await ctx.store.eval(destroyScript, recordKeys(old), [old.hash, '', '1', '']))

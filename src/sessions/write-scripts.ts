@@ -17,7 +17,7 @@ import { clock, issuedAt, LUA_PRELUDE, load, type StoredRecord, save } from './r
  * not earlier (the same millisecond, or a clock that went back): a new log-in always outlives
  * the revocation before it. The group index is pruned of ended sessions now and then (when the
  * new hash starts with 0, P or p: one create in about 21), which bounds it without a prune
- * on every call. Idempotent: the id is fresh (184 random bits), so running it twice writes the
+ * on every call. Idempotent: the id is fresh (183 random bits), so running it twice writes the
  * same record.
  */
 export const createScript = defineScript<ScriptReply>({
@@ -63,6 +63,39 @@ return {1, 1, c, exp, a}`,
       redis.zremrangebyscore(revoked!, '-inf', now - Number(absoluteMs))
     }
     return [1, 1, c, exp, a]
+  },
+})
+
+/**
+ * create, for a session without a user (what most creates are): the same record and index entry
+ * as `create`, with nothing to check, in the fewest commands. KEYS: record, all. ARGV: hash,
+ * payload, idleMs, absoluteMs, now. → {1, version, createdAt, expiresAt, absoluteAt}
+ */
+export const createPlainScript = defineScript<ScriptReply>({
+  name: 'sessions:create-plain',
+  keys: ['record', 'all'],
+  idempotent: true,
+  lua: `local now
+if ARGV[5] == '' then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+else
+  now = tonumber(ARGV[5])
+end
+local i, a = tonumber(ARGV[3]), now + tonumber(ARGV[4])
+local exp = math.min(now + i, a)
+redis.call('SET', KEYS[1], string.format('1,%d,%d,%d,%d,%d,,', now, a, i, now, now) .. ARGV[2], 'PX', exp - now)
+if string.byte(ARGV[1], 1) % 16 == 0 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now) end
+redis.call('ZADD', KEYS[2], exp, ARGV[1])
+return {1, 1, now, exp, a}`,
+  run: (redis, [record, all], [h, payload, idleMs, absoluteMs, at]) => {
+    const now = clock(redis, at!)
+    const i = Number(idleMs)
+    const a = now + Number(absoluteMs)
+    const exp = save(redis, record!, { v: 1, c: now, a, i, t: now, r: now, u: '', d: payload! }, now)
+    if (h!.charCodeAt(0) % 16 === 0) redis.zremrangebyscore(all!, '-inf', now)
+    redis.zadd(all!, [{ member: h!, score: exp }])
+    return [1, 1, now, exp, a]
   },
 })
 

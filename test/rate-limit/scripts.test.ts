@@ -6,9 +6,11 @@
  * Redis TIME and compares only what does not depend on the clock.
  */
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { blockScript, checkScript, MAX_LIMITS } from '../../src/rate-limit/scripts.js'
+import { slidingScript } from '../../src/rate-limit/sliding-script.js'
 import { createRedisStore, type RedisStore } from '../../src/stores/index.js'
+import { createMemoryStore } from '../../src/stores/memory/index.js'
 import { redisUrl } from '../support/env.js'
 import { expectScriptParity, randomState, type SymbolicCommand } from '../support/script-parity.js'
 
@@ -52,6 +54,34 @@ function setup(limits: number, analytics: boolean) {
     .map((d): SymbolicCommand[] => [['set', '$block', String(T0 + d * 1000)]])
   return fc.oneof(randomState(script), fc.constant<SymbolicCommand[]>([]), blocked)
 }
+
+/** A sliding log as the scripts write it: running totals, costs, scores around the calls' clock. */
+function slidingLog(key: string) {
+  return fc
+    .array(fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 4000 }), fc.boolean()), {
+      maxLength: 6,
+    })
+    .map((rows): SymbolicCommand[] => {
+      let cum = 0
+      let score = T0 - 25_000
+      return rows.map(([cost, step, rejected]) => {
+        cum += cost
+        score += step * 10
+        const member = `${String(cum).padStart(15, '0')}:${cost}${rejected ? ':r' : ''}`
+        return ['zadd', key, [{ member, score }]]
+      })
+    })
+}
+
+/** check()'s ARGV for the sliding script: clock, limit, window, cost (cost ≤ limit). */
+const slidingArgs = fc
+  .tuple(
+    now,
+    fc.integer({ min: 1, max: 6 }),
+    fc.constantFrom(10_000, 20_000, 30_000),
+    fc.integer({ min: 1, max: 6 }),
+  )
+  .map(([t, limit, window, cost]) => [t, String(limit), String(window), String(Math.min(cost, limit))])
 
 describe('rate-limit scripts: Lua on Redis ↔ twin on memory', () => {
   let redis: RedisStore
@@ -105,6 +135,54 @@ describe('rate-limit scripts: Lua on Redis ↔ twin on memory', () => {
       numRuns: 40,
     })
   })
+
+  it('sliding (the check() script): logs, expired entries, corrupt entries', async () => {
+    const setup = fc.oneof(
+      { arbitrary: slidingLog('$limit'), weight: 3 },
+      randomState(slidingScript),
+      fc.constant<SymbolicCommand[]>([]),
+    )
+    await expectScriptParity(slidingScript, slidingArgs, {
+      redis,
+      setup,
+      calls: { min: 1, max: 8 },
+      numRuns: 250,
+    })
+  }, 90_000)
+
+  it('sliding decides as the check script does for the same log (memory)', async () => {
+    const generic = checkScript(1, false)
+    await fc.assert(
+      fc.asyncProperty(
+        slidingLog('log'),
+        fc.array(slidingArgs, { minLength: 1, maxLength: 8 }),
+        // one window per key, as the key names it (a denied check trims what its window left)
+        fc.constantFrom('10000', '20000', '30000'),
+        async (log, calls, w) => {
+          const a = createMemoryStore()
+          const b = createMemoryStore()
+          for (const [, , members] of log as [string, string, { member: string; score: number }[]][]) {
+            await a.zadd('{k}:log', members)
+            await b.zadd('{k}:log', members)
+          }
+          // a clock that only moves forward: going back, the trim of a denied check would show
+          const forward = [...calls].sort((x, y) => Number(x[0]) - Number(y[0]))
+          for (const [t, limit, , cost] of forward) {
+            const lean = await a.eval(slidingScript, ['{k}:log'], [t!, limit!, w, cost!])
+            const full = await b.eval(
+              generic,
+              ['{k}:b', '{k}:log'],
+              [t!, 'c', '0', '0', 'id', 's', limit!, w, limit!, cost!],
+            )
+            expect(lean).toEqual(full)
+          }
+          await a.close()
+          await b.close()
+        },
+      ),
+      { numRuns: 200 },
+    )
+  }, 90_000)
 
   it('block', async () => {
     const args = fc.tuple(

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest'
 import { clearScript, revokeScript } from '../../src/sessions/bulk-scripts.js'
 import { destroyScript, rotateScript } from '../../src/sessions/move-scripts.js'
 import { nowScript, pruneScript, readScript, touchScript } from '../../src/sessions/read-scripts.js'
-import { createScript, writeScript } from '../../src/sessions/write-scripts.js'
+import { createPlainScript, createScript, writeScript } from '../../src/sessions/write-scripts.js'
 import { createRedisStore, type RedisStore } from '../../src/stores/index.js'
 import { redisUrl } from '../support/env.js'
 import { expectScriptParity } from '../support/script-parity.js'
@@ -62,6 +62,21 @@ describe('sessions scripts: Lua on Redis = JavaScript twin on memory', () => {
       .map(([h, p, idle, uh, abs, [c, a], at]) => [h, p, idle, uh, abs, c, a, at])
     const setup = states(recordState('record'), allState, userState, revokedState)
     await expectScriptParity(createScript, args, { setup, redis, numRuns })
+  })
+
+  it('create-plain: a fresh record without a user, and its group index', async () => {
+    const args = fc.tuple(
+      hash,
+      payload,
+      fc.constantFrom(String(IDLE), '2000000'),
+      fc.constantFrom('30000', '100000'),
+      now,
+    )
+    await expectScriptParity(createPlainScript, args, {
+      setup: states(recordState('record'), allState),
+      redis,
+      numRuns,
+    })
   })
 
   it('write: versions, idle override, dead and malformed records', async () => {
