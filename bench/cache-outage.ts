@@ -7,6 +7,7 @@
  */
 import { startFaultProxy } from '../test/support/fault-proxy.js'
 import { LIBS, type LibName, makeLib } from './cache-libs.js'
+import { compare } from './harness.js'
 
 const GUARD_MS = 3000
 const value = { id: 42, name: 'bench', tags: ['a', 'b', 'c'] }
@@ -53,11 +54,35 @@ export async function outageRows(url: string, prefix: string): Promise<string> {
     '| library | get (L1-resident) | get (absent) | set | getOrSet (miss) | max, 1st round | max, 2nd round | get after Redis is back |',
     '|---|---|---|---|---|---|---|---|',
   ]
-  for (const name of LIBS) lines.push(await outageRow(name, target, `${prefix}outage:${name}:`))
+  const rows = new Map<LibName, OutageRow>()
+  for (const name of LIBS) {
+    rows.set(name, await outageRow(name, target, `${prefix}outage:${name}:`))
+    lines.push(rows.get(name)!.line)
+  }
+  const ours = rows.get('redis-kit')!
+  for (const [name, theirs] of rows) {
+    if (name === 'redis-kit') continue
+    compare({
+      area: 'cache',
+      case: 'Redis down: slowest of get (cached), get, set, getOrSet called together',
+      ours: ours.max,
+      peer: name,
+      theirs: theirs.max,
+      ratio: `calls hung > ${GUARD_MS / 1000} s: ${ours.hung} vs ${theirs.hung} of 8`,
+    })
+  }
   return lines.join('\n')
 }
 
-async function outageRow(name: LibName, target: URL, prefix: string): Promise<string> {
+interface OutageRow {
+  line: string
+  /** The slowest call of both rounds. */
+  max: string
+  /** Calls (of 8) that did not answer within the guard. */
+  hung: number
+}
+
+async function outageRow(name: LibName, target: URL, prefix: string): Promise<OutageRow> {
   const proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 6379) })
   const lib = makeLib(name, { url: proxy.url, prefix })
   try {
@@ -77,7 +102,9 @@ async function outageRow(name: LibName, target: URL, prefix: string): Promise<st
       ts.some((t) => t.outcome === 'hang')
         ? `> ${GUARD_MS} ms`
         : `${Math.max(...ts.map((t) => t.ms)).toFixed(0)} ms`
-    return `| ${name} | ${first.map(show).join(' | ')} | ${max(first)} | ${max(second)} | ${show(after)} |`
+    const line = `| ${name} | ${first.map(show).join(' | ')} | ${max(first)} | ${max(second)} | ${show(after)} |`
+    const hung = [...first, ...second].filter((t) => t.outcome === 'hang').length
+    return { line, max: max([...first, ...second]), hung }
   } finally {
     await Promise.race([lib.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, GUARD_MS))])
     await proxy.stop()

@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { LIBS, type Lib, type LibName, makeLib } from './cache-libs.js'
-import { concurrent, fmt, type Measure, sequential } from './harness.js'
+import { compare, concurrent, fmt, type Measure, sequential } from './harness.js'
 
 const WORKER = fileURLToPath(new URL('./cache-stampede-worker.ts', import.meta.url))
 const value = {
@@ -86,17 +86,29 @@ export async function stampedeRows(url: string, run: string): Promise<string> {
     '| library | loader calls, 1 process | wall ms | loader calls, 2 processes (500 + 500) | wall ms | target |',
     '|---|---|---|---|---|---|',
   ]
+  const across: Partial<Record<LibName, { calls: number; ms: number }>> = {}
   for (const name of LIBS) {
     const lib = makeLib(name, { url, prefix: `${run}stampede1:${name}:` })
     await lib.ready()
     const one = await inOneProcess(lib)
     await lib.close()
     const two = await inTwoProcesses(name, url, `${run}stampede2:${name}:`)
+    across[name] = two
     const target = name === 'redis-kit' ? '1 across 2 processes' : ''
     lines.push(
       `| ${name} | ${one.calls} | ${one.ms.toFixed(0)} | ${two.calls} | ${two.ms.toFixed(0)} | ${target} |`,
     )
   }
+  const ours = across['redis-kit']!
+  for (const name of LIBS.filter((n) => n !== 'redis-kit'))
+    compare({
+      area: 'cache',
+      case: 'stampede: 1000 getOrSet on a cold key, 500 in each of 2 processes, 50 ms loader: loader calls',
+      ours: ours.calls,
+      peer: name,
+      theirs: across[name]!.calls,
+      ratio: `wall ${ours.ms.toFixed(0)} vs ${across[name]!.ms.toFixed(0)} ms`,
+    })
   return lines.join('\n')
 }
 
@@ -116,7 +128,14 @@ async function setAll(lib: Lib, prefix: string, tags: string[] | undefined): Pro
   return performance.now() - started
 }
 
-async function tagRow(name: LibName, url: string, prefix: string, l2Only = false): Promise<string> {
+interface TagResult {
+  line: string
+  tagged: number
+  invalidateMs: string
+  stale: number
+}
+
+async function tagRow(name: LibName, url: string, prefix: string, l2Only = false): Promise<TagResult> {
   const lib = makeLib(name, { url, prefix, tags: true, l2Only })
   try {
     await lib.ready()
@@ -148,7 +167,8 @@ async function tagRow(name: LibName, url: string, prefix: string, l2Only = false
     const label = l2Only ? `${name} (Redis alone, 1000 in flight)` : name
     const ratio = (tagged!.opsPerSec / plain!.opsPerSec).toFixed(2)
     const target = name === 'redis-kit' && !l2Only ? '≤ 5 ms; ≥ 0.8x' : ''
-    return `| ${label} | ${setMs.toFixed(0)} | ${fmt(tagged!.opsPerSec)} | ${fmt(plain!.opsPerSec)} | ${ratio}x | ${invalidateMs} | ${stale} | ${target} |`
+    const line = `| ${label} | ${setMs.toFixed(0)} | ${fmt(tagged!.opsPerSec)} | ${fmt(plain!.opsPerSec)} | ${ratio}x | ${invalidateMs} | ${stale} | ${target} |`
+    return { line, tagged: tagged!.opsPerSec, invalidateMs: `${invalidateMs} ms`, stale }
   } finally {
     await lib.close()
   }
@@ -161,10 +181,34 @@ export async function tagRows(url: string, run: string): Promise<string> {
     '| library | set 10k (500 in flight) ms | tagged reads ops/s | untagged reads ops/s | tagged / untagged | invalidate ms (first / median of 5) | stale hits after (of 10k) | target |',
     '|---|---|---|---|---|---|---|---|',
   ]
+  const results = new Map<LibName, TagResult>()
   for (const name of ['redis-kit', 'bentocache', 'cacheable'] as const) {
-    lines.push(await tagRow(name, url, `${run}tags:${name}:`))
+    results.set(name, await tagRow(name, url, `${run}tags:${name}:`))
+    lines.push(results.get(name)!.line)
   }
-  lines.push(await tagRow('redis-kit', url, `${run}tags:l2:`, true))
+  lines.push((await tagRow('redis-kit', url, `${run}tags:l2:`, true)).line)
+  const ours = results.get('redis-kit')!
+  const [fastest, top] = [...results]
+    .filter(([n]) => n !== 'redis-kit')
+    .sort((x, y) => y[1].tagged - x[1].tagged)[0]!
+  compare({
+    area: 'cache',
+    case: `tags: read of a tagged entry (${N.toLocaleString('en-US')} under one tag), from the L1, ops/s`,
+    ours: ours.tagged,
+    peer: `${fastest} (fastest of 2 peers with tags)`,
+    theirs: top.tagged,
+  })
+  for (const [name, theirs] of results) {
+    if (name === 'redis-kit') continue
+    compare({
+      area: 'cache',
+      case: `tags: invalidate that tag, ms (first / median of 5)`,
+      ours: ours.invalidateMs,
+      peer: name,
+      theirs: theirs.invalidateMs,
+      ratio: `stale reads after: ${ours.stale} vs ${theirs.stale} of ${N.toLocaleString('en-US')}`,
+    })
+  }
   await sleep(10)
   return lines.join('\n')
 }

@@ -14,7 +14,7 @@ import { LRUCache } from 'lru-cache'
 import { LIBS, type Lib, type LibName, makeLib } from './cache-libs.js'
 import { outageRows } from './cache-outage.js'
 import { stampedeRows, tagRows } from './cache-rows.js'
-import { benchRedis, concurrent, fmt, type Measure, sequential } from './harness.js'
+import { benchRedis, compare, concurrent, fmt, type Measure, sequential } from './harness.js'
 
 const value = {
   id: 42,
@@ -59,6 +59,17 @@ function rows(
   return lines.join('\n')
 }
 
+/** Headline rows (report summary): redis-kit vs the raw floor, if any, and vs the fastest peer. */
+function headline(what: string, results: Record<string, Measure>, floor?: [string, string]) {
+  const ours = results['redis-kit']!.opsPerSec
+  if (floor)
+    compare({ area: 'cache', case: what, ours, peer: floor[1], theirs: results[floor[0]]!.opsPerSec })
+  const [peer, top] = LIBS.filter((n) => n !== 'redis-kit')
+    .map((n) => [n, results[n]!.opsPerSec] as const)
+    .sort((a, b) => b[1] - a[1])[0]!
+  compare({ area: 'cache', case: what, ours, peer: `${peer} (fastest of 3 peers)`, theirs: top })
+}
+
 const { url, stop } = await benchRedis()
 const run = `bench:cache:${process.pid}:`
 const raw = new Redis(url)
@@ -93,11 +104,11 @@ try {
     l1[name] = async () =>
       sequential(name, name === 'redis-kit' ? 1_000_000 : 200_000, (i) => lib.get(key(i)))
   }
+  const l1Results = await interleaved(l1)
   out.push(
-    rows('L1 hit (sequential, awaited)', await interleaved(l1), 'lru-cache get (awaited)', {
-      'redis-kit': '≥ 0.25x',
-    }),
+    rows('L1 hit (sequential, awaited)', l1Results, 'lru-cache get (awaited)', { 'redis-kit': '≥ 0.25x' }),
   )
+  headline('L1 (in-process) hit, sequential, ops/s', l1Results, ['lru-cache get (awaited)', 'lru-cache get'])
 
   const rawKey = (i: number) => `${run}raw:${key(i)}`
   const l2seq: Record<string, () => Promise<Measure>> = {
@@ -116,10 +127,12 @@ try {
     l2seq[name] = () => sequential(name, 10_000, (i) => lib.get(key(i)))
     l2conc[name] = () => concurrent(name, 100_000, 1000, (i) => lib.get(key(i)))
   }
-  out.push(rows('L2-only hit, sequential', await interleaved(l2seq), 'ioredis get', {}))
-  out.push(
-    rows('L2-only hit, 1000 in flight', await interleaved(l2conc), 'ioredis get', { 'redis-kit': '≥ 0.8x' }),
-  )
+  const l2seqResults = await interleaved(l2seq)
+  out.push(rows('L2-only hit, sequential', l2seqResults, 'ioredis get', {}))
+  headline('Redis (L2-only) hit, sequential, ops/s', l2seqResults)
+  const l2concResults = await interleaved(l2conc)
+  out.push(rows('L2-only hit, 1000 in flight', l2concResults, 'ioredis get', { 'redis-kit': '≥ 0.8x' }))
+  headline('Redis (L2-only) hit, 1000 in flight, ops/s', l2concResults, ['ioredis get', 'ioredis GET'])
 
   const miss: Record<string, () => Promise<Measure>> = {
     'ioredis get + set': () => {
@@ -146,9 +159,12 @@ try {
     const base = `miss:${Math.random()}:`
     return sequential('nolease', 3000, () => noLease.getOrSet(base + n++, async () => value, 60_000))
   }
-  out.push(
-    rows('getOrSet miss, sequential (instant loader)', await interleaved(miss), 'ioredis get + set', {}),
-  )
+  const missResults = await interleaved(miss)
+  out.push(rows('getOrSet miss, sequential (instant loader)', missResults, 'ioredis get + set', {}))
+  headline('getOrSet miss (instant loader), sequential, ops/s', missResults, [
+    'ioredis get + set',
+    'ioredis GET + SET',
+  ])
   await noLease.close()
 
   out.push(await stampedeRows(url, run))

@@ -1,7 +1,9 @@
 /**
  * Small benchmark helpers shared by bench/*.ts: timed loops with warm-up, sequential latency
- * percentiles, concurrent throughput, and a markdown table. Every loop is bounded in count.
+ * percentiles, concurrent throughput, a markdown table, and `compare`, the headline rows that
+ * bench/run-all.ts gathers into the report's "How it compares" table. Every loop is bounded in count.
  */
+import { appendFileSync } from 'node:fs'
 import { startRedisServer } from '../test/support/redis.js'
 
 export interface Measure {
@@ -98,4 +100,55 @@ export async function benchRedis(): Promise<{ url: string; stop: () => Promise<v
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} }
   const server = await startRedisServer()
   return { url: server.url, stop: () => server.stop() }
+}
+
+/** One headline row of the "How it compares" table (bench/run-all-summary.ts renders it). */
+export interface Comparison {
+  /** The part of the kit: 'cache', 'rate limit' … */
+  area: string
+  /** What is measured, with its unit: 'L1 hit, sequential, ops/s'. */
+  case: string
+  /** redis-kit's figure (numbers are formatted with fmt). */
+  ours: number | string
+  /** The peer library or raw-client floor it is compared with, named: 'bentocache', 'ioredis GET'. */
+  peer: string
+  /** The peer's figure, same unit. */
+  theirs: number | string
+  /** Last column; by default ours ÷ theirs ("0.59x": ops/s, above 1 = redis-kit ahead). */
+  ratio?: string
+}
+
+/** The file run-all.ts names in BENCH_SUMMARY for the running bench (JSON lines). */
+export const SUMMARY_ENV = 'BENCH_SUMMARY'
+
+/**
+ * Records a headline row for the report's "How it compares" table: appends it as a JSON line to
+ * the file in BENCH_SUMMARY (set by bench/run-all.ts); does nothing when the bench runs alone.
+ */
+export function compare(c: Comparison): void {
+  const file = process.env[SUMMARY_ENV]
+  if (!file) return
+  const cell = (v: number | string) =>
+    typeof v !== 'number' ? v : Number.isInteger(v) ? v.toLocaleString('en-US') : fmt(v, v < 10 ? 2 : 1)
+  const ratio =
+    c.ratio ??
+    (typeof c.ours === 'number' && typeof c.theirs === 'number' ? `${(c.ours / c.theirs).toFixed(2)}x` : '')
+  const row = { ...c, ours: cell(c.ours), theirs: cell(c.theirs), ratio }
+  appendFileSync(file, `${JSON.stringify(row)}\n`)
+}
+
+/** `compare` for [ours, baseline] ops/s pairs as `table` prints them (case: ours' name + ', ops/s'). */
+export function compareOps(
+  area: string,
+  pairs: [Measure, Measure, ...unknown[]][],
+  label?: (m: Measure) => string,
+) {
+  for (const [ours, base] of pairs)
+    compare({
+      area,
+      case: `${label ? label(ours) : ours.name}, ops/s`,
+      ours: ours.opsPerSec,
+      peer: base.name,
+      theirs: base.opsPerSec,
+    })
 }

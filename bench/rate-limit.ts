@@ -16,7 +16,7 @@ import { createRateLimit } from '../src/rate-limit/index.js'
 import { SLIDING_LUA } from '../src/rate-limit/sliding-script.js'
 import { createFailoverStore } from '../src/stores/failover/index.js'
 import { createRedisStore } from '../src/stores/redis.js'
-import { benchRedis, concurrent, fmt, type Measure, sequential } from './harness.js'
+import { benchRedis, compare, concurrent, fmt, type Measure, sequential } from './harness.js'
 import { boundaryBurst, contenders, maxInWindow, steady } from './rate-limit-accuracy.js'
 import { outage } from './rate-limit-outage.js'
 
@@ -104,6 +104,29 @@ try {
       `| ${name} | ${fmt(seq.opsPerSec)} | ${fmt(seq.p50Us)} | ${(seq.opsPerSec / floor.seq.opsPerSec).toFixed(2)}x | ${fmt(conc.opsPerSec)} | ${(conc.opsPerSec / floor.conc.opsPerSec).toFixed(2)}x |`,
     )
   }
+  // headline rows of the report: check() on RedisStore (a plain client, as the peer has) vs the
+  // peer and vs the floor
+  const ours = best.get('redis-kit check() on RedisStore')
+  const peer = best.get('rate-limiter-flexible consume()')
+  for (const mode of ours ? (['seq', 'conc'] as const) : []) {
+    const what = `check(), allow path, ${mode === 'seq' ? 'sequential' : `${CALLERS} concurrent`}, ops/s`
+    const figure = (m: { seq: Measure; conc: Measure }) => m[mode].opsPerSec
+    if (peer)
+      compare({
+        area: 'rate limit',
+        case: what,
+        ours: figure(ours!),
+        peer: 'rate-limiter-flexible consume()',
+        theirs: figure(peer),
+      })
+    compare({
+      area: 'rate limit',
+      case: what,
+      ours: figure(ours!),
+      peer: 'floor: ioredis EVALSHA of INCR',
+      theirs: figure(floor),
+    })
+  }
 
   console.log('\n### Accuracy: 100 per 1 s, one key per limiter, all side by side\n')
   console.log(
@@ -122,6 +145,22 @@ try {
       `| ${row.name} | ${row.allowed} | ${show(row)} | ${at400[i]!.allowed} | ${show(at400[i]!)} | ${burst[i]!.allowed} (max in 1 s: ${show(burst[i]!)}) | ${row.notFromRedis + at400[i]!.notFromRedis + burst[i]!.notFromRedis} |`,
     )
   })
+  for (const [what, rows] of [
+    ['limit 100 per 1 s, steady 400 req/s for 5 s: most admitted in any 1 s', at400],
+    ['limit 100 per 1 s, burst across a window boundary: most admitted in any 1 s', burst],
+  ] as const) {
+    const kit = rows.find((r) => r.name === 'redis-kit sliding (check)')
+    const rlfRow = rows.find((r) => r.name === 'rate-limiter-flexible')
+    if (kit && rlfRow)
+      compare({
+        area: 'rate limit',
+        case: what,
+        ours: kit.maxInWindow,
+        peer: 'rate-limiter-flexible',
+        theirs: rlfRow.maxInWindow,
+        ratio: 'limit 100 (client clock)',
+      })
+  }
 
   console.log(`\n### Redis cut mid-run: 200 callers on one limit (100/s, instances: 2), deadline 250 ms\n`)
   console.log(

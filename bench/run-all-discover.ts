@@ -34,10 +34,14 @@ export interface RunAllArgs {
   /** Time bound of each bench, in seconds. */
   timeoutS: number
   out: string
+  /** Print the "How it compares" table of this existing report and exit (nothing is run). */
+  summaryOnly?: string
 }
 
-const USAGE =
-  'usage: npm run bench -- [name …] [--timeout <seconds per bench, default 600>] [--out <file, default bench/report.md>]'
+const USAGE = [
+  'usage: npm run bench -- [name …] [--timeout <seconds per bench, default 600>] [--out <file, default bench/report.md>]',
+  '       npm run bench -- --summary-only <report.md>   print the "How it compares" table of a report',
+].join('\n')
 
 /** Parses the command line; throws an Error with the usage on bad input. */
 export function parseRunAllArgs(argv: readonly string[], known: readonly string[]): RunAllArgs {
@@ -45,10 +49,11 @@ export function parseRunAllArgs(argv: readonly string[], known: readonly string[
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '--help' || arg === '-h') throw new Error(USAGE)
-    if (arg === '--timeout' || arg === '--out') {
+    if (arg === '--timeout' || arg === '--out' || arg === '--summary-only') {
       const value = argv[++i]
       if (value === undefined) throw new Error(`${arg} needs a value\n${USAGE}`)
       if (arg === '--out') args.out = value
+      else if (arg === '--summary-only') args.summaryOnly = value
       else {
         const n = Number(value)
         if (!Number.isFinite(n) || n <= 0) throw new Error(`--timeout must be a positive number of seconds`)

@@ -3,13 +3,17 @@
  * bench file imports), each in its own child process with a time bound, all on one Redis
  * (REDIS_URL, or a redis-server started for the run), shows progress on stderr, and writes one
  * markdown report (bench/report.md by default) with the machine, the date, the command and each
- * bench's tables. Exits 1 when a bench failed or timed out (the report is written anyway).
+ * bench's tables, headed by one "How it compares" table gathered from the rows each bench recorded
+ * with `compare` (harness.ts), also written alone beside the report (bench/summary.md) for the
+ * README. Exits 1 when a bench failed or timed out (the report is written anyway).
  *
  *   npm run bench                         every bench, 600 s bound each
- *   npm run bench -- cache store --timeout 300 --out /tmp/report.md
+ *   npm run bench -- cache store --timeout 300 --out /tmp/x.md   (table alone in /tmp/x.summary.md)
+ *   npm run bench -- --summary-only bench/report.md                   prints that report's table
  */
 import { spawn } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startRedisServer } from '../test/support/redis.js'
@@ -20,6 +24,14 @@ import {
   parseRunAllArgs,
   seconds,
 } from './run-all-discover.js'
+import {
+  extractSummary,
+  HEADING,
+  readRows,
+  type SummaryRow,
+  summaryBody,
+  summaryPath,
+} from './run-all-summary.js'
 
 interface Result {
   file: string
@@ -28,6 +40,8 @@ interface Result {
   code: number | null
   stdout: string
   stderr: string
+  /** Its "How it compares" rows (see compare in harness.ts). */
+  rows: SummaryRow[]
 }
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
@@ -41,9 +55,11 @@ const progress = (line: string) => process.stderr.write(`${line}\n`)
 /** Runs one bench with tsx in its own process group; kills the group at the time bound. */
 function runBench(file: string, url: string, timeoutMs: number, label: string): Promise<Result> {
   const started = performance.now()
+  const summary = join(summaryDir, `${file}.jsonl`)
+  rmSync(summary, { force: true }) // a bench named twice on the command line: this run's rows only
   const child = spawn(process.execPath, ['--import', 'tsx', RUN_ONE, join(BENCH_DIR, file)], {
     cwd: ROOT,
-    env: { ...process.env, REDIS_URL: url, NO_COLOR: '1' },
+    env: { ...process.env, REDIS_URL: url, NO_COLOR: '1', BENCH_SUMMARY: summary },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group: workers and proxies it spawned die with it
   })
@@ -79,7 +95,7 @@ function runBench(file: string, url: string, timeoutMs: number, label: string): 
       process.off('exit', onExit)
       const ms = performance.now() - started
       const status = timedOut ? 'timed out' : code === 0 ? 'ok' : 'failed'
-      resolve({ file, status, ms, code, stdout, stderr })
+      resolve({ file, status, ms, code, stdout, stderr, rows: readRows(summary, file) })
     })
     child.on('error', (err) => {
       stderr += `${err.message}\n`
@@ -115,6 +131,17 @@ try {
   progress((err as Error).message)
   process.exit(2)
 }
+if (args.summaryOnly !== undefined) {
+  let summary: string | undefined
+  try {
+    summary = extractSummary(readFileSync(args.summaryOnly, 'utf8'))
+  } catch (err) {
+    progress((err as Error).message)
+  }
+  if (summary === undefined) progress(`no "${HEADING.slice(3)}" table in ${args.summaryOnly}`)
+  else process.stdout.write(`${summary}\n`)
+  process.exit(summary === undefined ? 1 : 0)
+}
 const selected = args.only.length > 0 ? args.only : known
 const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(
   ' ',
@@ -132,6 +159,7 @@ const server = process.env.REDIS_URL ? undefined : await startRedisServer()
 const url = process.env.REDIS_URL ?? server!.url
 const results: Result[] = []
 const startedAt = new Date()
+const summaryDir = mkdtempSync(join(tmpdir(), 'redis-kit-bench-'))
 try {
   const redis = await describeRedis(url)
   progress(
@@ -146,6 +174,7 @@ try {
     progress(`${label} ${file}: ${r.status} in ${seconds(r.ms)}`)
   }
   const ok = results.filter((r) => r.status === 'ok').length
+  const summary = summaryBody(results, redis, startedAt, command)
   const report = [
     '# redis-kit benchmark report',
     '',
@@ -154,6 +183,10 @@ try {
     '## Machine',
     '',
     ...describeMachine(redis),
+    '',
+    HEADING,
+    '',
+    summary,
     '',
     '## Summary',
     '',
@@ -168,8 +201,12 @@ try {
   ].join('\n')
   const out = resolve(args.out)
   writeFileSync(out, report)
-  progress(`wrote ${relative(process.cwd(), out)} (${ok}/${results.length} ok)`)
+  writeFileSync(summaryPath(out), `${summary}\n`)
+  progress(
+    `wrote ${relative(process.cwd(), out)} (${ok}/${results.length} ok) and its table alone in ${relative(process.cwd(), summaryPath(out))}`,
+  )
   process.exitCode = ok === results.length ? 0 : 1
 } finally {
+  rmSync(summaryDir, { recursive: true, force: true })
   await server?.stop()
 }

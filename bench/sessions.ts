@@ -16,7 +16,7 @@ import { createSessions } from '../src/sessions/index.js'
 import { createFailoverStore } from '../src/stores/failover/index.js'
 import { createRedisStore } from '../src/stores/redis.js'
 import type { Store } from '../src/stores/types.js'
-import { benchRedis, best, concurrent, type Measure, sequential, table } from './harness.js'
+import { benchRedis, best, compareOps, concurrent, type Measure, sequential, table } from './harness.js'
 
 const SEQ = 4_000
 const CONC = 20_000
@@ -157,6 +157,13 @@ try {
       [kitConc, connConc, '≥ 1.0x'],
     ]),
   )
+  // headline rows of the report: create+get vs the raw floor and vs connect-redis
+  compareOps('sessions', [
+    [kitSeq, rawSeq],
+    [kitConc, rawConc],
+    [kitSeq, connSeq],
+    [kitConc, connConc],
+  ])
 } finally {
   await cleanup(redisStore)
   await redisStore.close()

@@ -7,7 +7,7 @@
 import { Redis } from 'ioredis'
 import { LRUCache } from 'lru-cache'
 import { createMemoryStore, createRedisStore } from '../src/index.js'
-import { benchRedis, best, concurrent, sequential, syncLoop, table } from './harness.js'
+import { benchRedis, best, compareOps, concurrent, sequential, syncLoop, table } from './harness.js'
 
 const SEQ = 20_000
 const CONC = 100_000
@@ -64,6 +64,8 @@ try {
   ])
   await memory.close()
   console.log(table(`Store vs raw clients (Node ${process.version}, same redis-server)`, rows))
+  // headline rows of the report: reads both ways, concurrent writes, the memory store's read
+  compareOps('store', [rows[0]!, rows[2]!, rows[3]!, rows[4]!])
 } finally {
   await store.close()
   raw.disconnect()
