@@ -219,6 +219,9 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
       const timer = setTimeout(() => client.disconnect(), 1000)
       await quit
       clearTimeout(timer)
+      // a QUIT that could not be sent (the connection was being reset after a timeout) leaves the
+      // client to reconnect and stay open: end it for good (no reconnect after a manual close)
+      if (client.status !== 'end') client.disconnect()
     },
     on: (event, listener) => events.on(event, listener as never),
   }

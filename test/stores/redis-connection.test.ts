@@ -1,10 +1,12 @@
 /**
- * Credentials: explicit options win over a URL's (ioredis alone lets the URL win), and cluster
- * node URLs carry their credentials and TLS to every node connection.
+ * Connections: explicit credentials win over a URL's (ioredis alone lets the URL win), cluster
+ * node URLs carry their credentials and TLS to every node connection, and close() ends a client
+ * for good even while it is being reset.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isKitError } from '../../src/errors.js'
 import { createRedisStore } from '../../src/stores/redis.js'
+import { redisUrl } from '../support/env.js'
 import { type RedisServer, startRedisServer } from '../support/redis.js'
 import { redisCommand } from '../support/resp.js'
 
@@ -63,5 +65,16 @@ describe('Cluster node URLs', () => {
     expect(() =>
       createRedisStore({ cluster: ['redis://:a@127.0.0.1:7000', 'redis://:b@127.0.0.1:7001'] }),
     ).toThrow(/disagree on credentials/)
+  })
+})
+
+describe('RedisStore close', () => {
+  it('ends the client for good even when closed while its connection is being reset', async () => {
+    const store = createRedisStore(redisUrl())
+    await store.get('close-test')
+    store.client.disconnect(true) // what the store does after a command timeout
+    await store.close()
+    await new Promise((resolve) => setTimeout(resolve, 800)) // past ioredis's first reconnect delay
+    expect(store.client.status).toBe('end')
   })
 })
