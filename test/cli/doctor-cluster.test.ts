@@ -4,21 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisStore } from '../../src/stores/redis.js'
-import {
-  type ClusterNode,
-  clusterToolsAvailable,
-  type RedisCluster,
-  startCluster,
-} from '../support/cluster.js'
-import { clusterNodes, hasCluster, requireRedis } from '../support/env.js'
+import { type ClusterNode, type RedisCluster, startCluster } from '../support/cluster.js'
+import { clusterNodes, hasCluster } from '../support/env.js'
 import { runCli, statuses } from './run-cli.js'
 
-const available = hasCluster() || clusterToolsAvailable() || requireRedis
 let own: RedisCluster | undefined
 let nodes: ClusterNode[]
 
 beforeAll(async () => {
-  if (!available) return
   if (hasCluster()) nodes = clusterNodes()
   else {
     own = await startCluster({ waitFor: 'slots' })
@@ -30,7 +23,7 @@ afterAll(async () => {
   await own?.stop()
 })
 
-describe.skipIf(!available)('redis-kit doctor on a Redis Cluster', () => {
+describe('redis-kit doctor on a Redis Cluster', () => {
   it('reports the cluster, checks every master, and counts keys across all of them', async () => {
     const prefix = `doctor-cluster-${Date.now()}:`
     const store = createRedisStore({ cluster: nodes })
