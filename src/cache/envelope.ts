@@ -82,7 +82,11 @@ export function encodeEntry(
   return { data, size: data.length }
 }
 
-/** Reads a stored entry. Throws on a corrupt header or payload (the caller treats it as a miss). */
+/**
+ * Reads a stored entry. Throws on a corrupt header or payload (the caller treats it as a miss).
+ * Entries are built with every field they get later (tag checks, the L1) already present, in one
+ * order: tagged and untagged entries share one hidden class, so an L1 hit's reads stay monomorphic.
+ */
 export function decodeEntry(stored: Buffer): Entry {
   if (stored[0] !== START) {
     return {
@@ -92,6 +96,12 @@ export function decodeEntry(stored: Buffer): Entry {
       loadMs: 0,
       tags: undefined,
       size: stored.length,
+      refs: undefined,
+      epoch: undefined,
+      refsUntil: undefined,
+      l1Limit: undefined,
+      l1Fresh: undefined,
+      l1Until: undefined,
     }
   }
   let i = 1
@@ -124,6 +134,12 @@ export function decodeEntry(stored: Buffer): Entry {
     loadMs: nums[2]!,
     tags,
     size: stored.length,
+    refs: undefined,
+    epoch: undefined,
+    refsUntil: undefined,
+    l1Limit: undefined,
+    l1Fresh: undefined,
+    l1Until: undefined,
   }
 }
 
@@ -136,5 +152,18 @@ export function entryOf(
   tags: TagSnapshot | undefined,
   size: number,
 ): Entry {
-  return { value, freshUntil, staleUntil, loadMs, tags: tags && tags.length > 0 ? tags : undefined, size }
+  return {
+    value,
+    freshUntil,
+    staleUntil,
+    loadMs,
+    tags: tags && tags.length > 0 ? tags : undefined,
+    size,
+    refs: undefined,
+    epoch: undefined,
+    refsUntil: undefined,
+    l1Limit: undefined,
+    l1Fresh: undefined,
+    l1Until: undefined,
+  }
 }

@@ -36,6 +36,20 @@ export function assertValue(value: unknown, maxBytes: number, what = 'value'): a
   throw invalidArgument(`${what} must be a string, a Buffer or a finite number (got ${describe(value)})`)
 }
 
+/** A non-empty array of values (LPUSH, RPUSH), each checked as assertValue does. */
+export function assertValues(
+  values: unknown,
+  maxBytes: number,
+  what: string,
+): asserts values is StoreValue[] {
+  if (!Array.isArray(values) || values.length === 0) {
+    throw invalidArgument(
+      `${what} must be a non-empty array of strings, Buffers or numbers (got ${describe(values)})`,
+    )
+  }
+  for (const v of values) assertValue(v, maxBytes, `each of ${what}`)
+}
+
 function tooLarge(what: string, maxBytes: number): RedisKitError {
   return new RedisKitError(
     'VALUE_TOO_LARGE',

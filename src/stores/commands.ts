@@ -19,6 +19,7 @@ import {
   assertStrings,
   assertTtl,
   assertValue,
+  assertValues,
 } from '../internal/validate.js'
 import { type AnyArgs, type CheckContext, type CommandSpec, oneKey } from './command-spec.js'
 import { STREAM_COMMANDS } from './commands-streams.js'
@@ -104,6 +105,14 @@ function checkRange(args: AnyArgs): void {
 
 const ZRANGE: CommandSpec = oneKey(false, checkRange)
 
+/** Integer start and stop (ranks of ZREMRANGEBYRANK, indexes of LRANGE and LTRIM). */
+function checkStartStop(args: AnyArgs): void {
+  assertInteger(args[1], 'start')
+  assertInteger(args[2], 'stop')
+}
+
+const PUSH: CommandSpec = oneKey(true, (a, ctx) => assertValues(a[1], ctx.maxValueBytes, 'values'))
+
 export const COMMANDS: { readonly [K in CommandName]: CommandSpec } = {
   get: oneKey(false),
   getBuffer: oneKey(false),
@@ -145,6 +154,14 @@ export const COMMANDS: { readonly [K in CommandName]: CommandSpec } = {
   smembers: oneKey(false),
   sismember: oneKey(false, (a) => assertKey(a[1], 'member')),
   scard: oneKey(false),
+  lpush: PUSH,
+  rpush: PUSH,
+  lpop: oneKey(true),
+  rpop: oneKey(true),
+  llen: oneKey(false),
+  lindex: oneKey(false, (a) => assertInteger(a[1], 'index')),
+  lrange: oneKey(false, checkStartStop),
+  ltrim: oneKey(true, checkStartStop),
   zadd: oneKey(true, (a) => {
     checkScoredMembers(a[1])
     checkZAddOptions(a[2])
@@ -159,10 +176,7 @@ export const COMMANDS: { readonly [K in CommandName]: CommandSpec } = {
   zrangeWithScores: ZRANGE,
   zrem: oneKey(true, (a) => assertStrings(a[1], 'members')),
   zcard: oneKey(false),
-  zremrangebyrank: oneKey(true, (a) => {
-    assertInteger(a[1], 'start')
-    assertInteger(a[2], 'stop')
-  }),
+  zremrangebyrank: oneKey(true, checkStartStop),
   zremrangebyscore: oneKey(true, (a) => {
     assertScoreBound(a[1], 'min')
     assertScoreBound(a[2], 'max')

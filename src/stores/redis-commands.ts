@@ -147,6 +147,14 @@ export const WIRE: { readonly [K in CommandName]: Builder } = {
   }),
   sismember: (key, member) => ({ argv: ['sismember', key, member], parse: toBool }),
   scard: (key) => ({ argv: ['scard', key], parse: toNumber }),
+  lpush: (key, values) => ({ argv: ['lpush', key, ...values], parse: toNumber }),
+  rpush: (key, values) => ({ argv: ['rpush', key, ...values], parse: toNumber }),
+  lpop: (key) => ({ argv: ['lpop', key] }),
+  rpop: (key) => ({ argv: ['rpop', key] }),
+  llen: (key) => ({ argv: ['llen', key], parse: toNumber }),
+  lindex: (key, index) => ({ argv: ['lindex', key, index] }),
+  lrange: (key, start, stop) => ({ argv: ['lrange', key, start, stop] }),
+  ltrim: (key, start, stop) => ({ argv: ['ltrim', key, start, stop], parse: () => undefined }),
   zadd: (key, members: ScoredMember[], o) => {
     const argv: [string, ...Arg[]] = ['zadd', key]
     if (o?.nx) argv.push('NX')

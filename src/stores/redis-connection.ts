@@ -16,7 +16,7 @@ export interface ConnectionOptions {
   readyTimeoutMs: number
   /** A client-side deadline per command (ms), or 0 when the client enforces commandTimeout itself. */
   deadlineMs: number
-  /** Toggle ioredis auto-pipelining per call (only on clients the store created). */
+  /** Batch the writes of concurrent calls (only on clients the store created; see #batchWrites). */
   adaptivePipelining?: boolean
 }
 
@@ -27,6 +27,7 @@ export class Connection {
   readonly #options: ConnectionOptions
   #ready: Promise<void> | undefined
   #inFlight = 0
+  #corked: { uncork(): void } | undefined
   #lastReset = 0
   #cancelReady: (() => void) | undefined
 
@@ -86,12 +87,8 @@ export class Connection {
 
   #issue(argv: readonly [string, ...Arg[]], buffer: boolean, on: Client | Redis): Promise<unknown> {
     const wire = wireArgs(argv)
-    // Adaptive pipelining on clients we own: a call made while others are in flight joins
-    // ioredis's auto-pipeline (one write for many commands); a lone call is written at once,
-    // saving the pipeline's extra tick. Order is kept: while anything is queued, inFlight > 0.
-    if (this.#options.adaptivePipelining) {
-      ;(on.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = this.#inFlight > 0
-    }
+    const adaptive = this.#options.adaptivePipelining === true
+    if (adaptive) this.#batchWrites(on)
     let sent: Promise<unknown>
     if (buffer) {
       // ioredis 6 loses the command name of callBuffer under auto-pipelining (it replays
@@ -101,11 +98,40 @@ export class Connection {
       ]
       sent = named ? named.apply(on, wire.slice(1)) : on.callBuffer.apply(on, wire as never)
     } else sent = on.call.apply(on, wire as never) as Promise<unknown>
-    if (this.#options.adaptivePipelining) {
+    if (adaptive) {
       this.#inFlight++
       sent = sent.finally(() => this.#inFlight--)
     }
     return this.#bounded(sent, argv[0])
+  }
+
+  /**
+   * Adaptive pipelining on clients we own: a lone call is written at once; a call made while
+   * others are in flight shares one socket write with every call made in the same tick.
+   *
+   * - Standalone: the socket is corked until the next tick. Unlike ioredis's auto-pipeline,
+   *   which sends the next pipeline only once every reply of the previous one has arrived (the
+   *   client and Redis then work in turn), corked writes go out while earlier replies are still
+   *   coming, so both sides stay busy. Order is kept: it is the socket's own order.
+   * - Cluster: ioredis's auto-pipeline (one pipeline per node), toggled per call.
+   */
+  #batchWrites(on: Client | Redis): void {
+    if (this.isCluster) {
+      ;(on.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = this.#inFlight > 0
+      return
+    }
+    if (this.#inFlight === 0 || this.#corked || on !== this.client) return
+    const stream = (on as unknown as { stream?: { cork(): void; uncork(): void } }).stream
+    if (!stream || typeof stream.cork !== 'function') return
+    stream.cork()
+    this.#corked = stream
+    process.nextTick(this.#uncork)
+  }
+
+  readonly #uncork = (): void => {
+    const stream = this.#corked
+    this.#corked = undefined
+    stream?.uncork()
   }
 
   /** Applies the client-side deadline to any promise (pipelines, scripts, subscriber calls). */

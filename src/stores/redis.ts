@@ -46,7 +46,7 @@ export function createRedisStore(input: RedisConnectionInput): RedisStore {
   const perNode: RedisOptions = {
     lazyConnect: true,
     enableOfflineQueue: false,
-    enableAutoPipelining: true,
+    enableAutoPipelining: false, // standalone: writes are batched by corking (redis-connection.ts)
     commandTimeout,
     connectTimeout,
     socketTimeout,

@@ -138,6 +138,29 @@ export interface SetCommands {
   scard(key: string): Promise<number>
 }
 
+/**
+ * Lists: LPUSH, RPUSH, LPOP, RPOP, LLEN, LINDEX, LRANGE, LTRIM. Indexes are 0-based from the
+ * head, negative from the tail (-1 is the last element); popping or trimming the last element
+ * deletes the key.
+ */
+export interface ListCommands {
+  /** Prepends the values one by one (`lpush(k, ['a', 'b'])` leaves b, a); the new length. */
+  lpush(key: string, values: readonly StoreValue[]): Promise<number>
+  /** Appends the values in order; the new length. */
+  rpush(key: string, values: readonly StoreValue[]): Promise<number>
+  /** Removes and returns the first element, or null when the list does not exist. */
+  lpop(key: string): Promise<string | null>
+  /** Removes and returns the last element, or null. */
+  rpop(key: string): Promise<string | null>
+  llen(key: string): Promise<number>
+  /** The element at `index`, or null when out of range. */
+  lindex(key: string, index: number): Promise<string | null>
+  /** Elements `start` to `stop`, both inclusive; out-of-range bounds are clamped, as in Redis. */
+  lrange(key: string, start: number, stop: number): Promise<string[]>
+  /** Keeps only elements `start` to `stop` (inclusive); an empty range deletes the key. */
+  ltrim(key: string, start: number, stop: number): Promise<void>
+}
+
 /** Sorted sets. Ties in score are ordered by member bytes, as in Redis. */
 export interface SortedSetCommands {
   /** How many members were added (or changed, with `ch`). */
@@ -192,6 +215,7 @@ export interface Commands
     KeyCommands,
     HashCommands,
     SetCommands,
+    ListCommands,
     SortedSetCommands,
     HyperLogLogCommands,
     BitmapCommands,

@@ -40,13 +40,16 @@ export function badInputTests(suite: Suite): void {
         ['sadd with a number member', () => s.sadd(t.key('s'), [1])],
         ['sadd with no members', () => s.sadd(t.key('s'), [])],
         ['hset without fields', () => s.hset(t.key('h'), {})],
+        ['lpush with no values', () => s.lpush(t.key('l'), [])],
+        ['rpush a value, not an array', () => s.rpush(t.key('l'), 'v')],
+        ['rpush an object value', () => s.rpush(t.key('l'), ['v', {}])],
         ['zadd member not a string', () => s.zadd(t.key('z'), [{ member: 1, score: 1 }])],
         ['pfadd elements not an array', () => s.pfadd(t.key('p'), 'a')],
         ['subscribe to ""', () => s.subscribe('', () => {})],
       ] as const) {
         await refuses(t, label, call)
       }
-      t.expect(await t.store.exists([t.key('h'), t.key('s'), t.key('z'), t.key('p')])).toBe(0)
+      t.expect(await t.store.exists([t.key('h'), t.key('s'), t.key('z'), t.key('p'), t.key('l')])).toBe(0)
     })
 
     suite.test('TTLs must be positive whole numbers; nothing is written otherwise', async (t) => {
@@ -119,6 +122,9 @@ export function badInputTests(suite: Suite): void {
         ['zremrangebyscore from NaN', () => s.zremrangebyscore(k, Number.NaN, 1)],
         ['zremrangebyscore to "x"', () => s.zremrangebyscore(k, 0, 'x')],
         ['zremrangebyrank 0.5', () => s.zremrangebyrank(k, 0.5, 1)],
+        ['lindex 1.5', () => s.lindex(t.key('l'), 1.5)],
+        ['lrange to "1"', () => s.lrange(t.key('l'), 0, '1')],
+        ['ltrim from NaN', () => s.ltrim(t.key('l'), Number.NaN, 1)],
       ] as const) {
         await refuses(t, label, call)
       }
@@ -221,12 +227,13 @@ export function badInputTests(suite: Suite): void {
           ['hset a 65-byte field value', () => limited.hset(t.key('h'), { f: 'y'.repeat(65) })],
           ['publish a 65-byte message', () => limited.publish(t.channel('c'), 'z'.repeat(65))],
           ['xadd a 65-byte field value', () => limited.xadd(t.key('x'), { f: 'y'.repeat(65) })],
+          ['rpush a 65-byte value', () => limited.rpush(t.key('l'), ['v', 'y'.repeat(65)])],
         ] as const) {
           const err = await refuses(t, label, call, 'VALUE_TOO_LARGE')
           t.expect(err.message).toMatch(/maxValueBytes/)
         }
         t.expect(await limited.get(k)).toBe('x'.repeat(64))
-        t.expect(await limited.exists([t.key('h'), t.key('x')])).toBe(0)
+        t.expect(await limited.exists([t.key('h'), t.key('x'), t.key('l')])).toBe(0)
       },
       'maxValueBytes',
     )

@@ -86,12 +86,14 @@ export function keyTests(suite: Suite): void {
         await store.hset(key('hash'), { f: 'v' })
         await store.sadd(key('set'), ['m'])
         await store.zadd(key('zset'), [{ member: 'm', score: 1 }])
+        await store.rpush(key('list'), ['v'])
         await store.pfadd(key('hll'), ['a'])
         await store.setbit(key('bitmap'), 3, 1)
         expect(await store.type(key('string'))).toBe('string')
         expect(await store.type(key('hash'))).toBe('hash')
         expect(await store.type(key('set'))).toBe('set')
         expect(await store.type(key('zset'))).toBe('zset')
+        expect(await store.type(key('list'))).toBe('list')
         expect(await store.type(key('hll'))).toBe('string')
         expect(await store.type(key('bitmap'))).toBe('string')
         expect(await store.type(key('missing'))).toBe('none')
@@ -99,13 +101,15 @@ export function keyTests(suite: Suite): void {
     )
 
     suite.test('keys of every type really expire', async ({ store, expect, key }) => {
-      const keys = [key('string'), key('hash'), key('set'), key('zset'), key('hll'), key('bitmap')]
+      const types = ['string', 'hash', 'set', 'zset', 'hll', 'bitmap', 'list']
+      const keys = types.map((type) => key(type))
       await store.set(keys[0]!, 'v', { px: 80 })
       await store.hset(keys[1]!, { f: 'v' })
       await store.sadd(keys[2]!, ['m'])
       await store.zadd(keys[3]!, [{ member: 'm', score: 1 }])
       await store.pfadd(keys[4]!, ['a'])
       await store.setbit(keys[5]!, 1, 1)
+      await store.rpush(keys[6]!, ['v'])
       for (const k of keys.slice(1)) expect(await store.pexpire(k, 80)).toBe(true)
       await store.set(key('stays'), 'v', { px: 60_000 })
       expect(await store.exists(keys)).toBe(keys.length)
@@ -124,6 +128,7 @@ export function keyTests(suite: Suite): void {
       expect(await store.zcard(keys[3]!)).toBe(0)
       expect(await store.pfcount([keys[4]!])).toBe(0)
       expect(await store.getbit(keys[5]!, 1)).toBe(0)
+      expect(await store.llen(keys[6]!)).toBe(0)
       expect(await store.get(key('stays'))).toBe('v')
     })
 

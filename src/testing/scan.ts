@@ -72,13 +72,15 @@ export function scanTests(suite: Suite): void {
       await store.hset(key('hash'), { f: 'v' })
       await store.sadd(key('set'), ['m'])
       await store.zadd(key('zset'), [{ member: 'm', score: 1 }])
+      await store.rpush(key('list'), ['v'])
       const match = `${escapeGlob(key(''))}*`
-      const names = async (type: 'string' | 'hash' | 'set' | 'zset') =>
+      const names = async (type: 'string' | 'hash' | 'set' | 'zset' | 'list') =>
         sorted([...(await scanAll(store, { match, type }))].map((k) => k.slice(key('').length)))
       expect(await names('string')).toEqual(['bitmap', 'hll', 'string'])
       expect(await names('hash')).toEqual(['hash'])
       expect(await names('set')).toEqual(['set'])
       expect(await names('zset')).toEqual(['zset'])
+      expect(await names('list')).toEqual(['list'])
     })
 
     suite.test('keys present throughout are returned while others are written and deleted', async (t) => {

@@ -56,7 +56,19 @@ return {tonumber(t[1]), tonumber(t[2]), 3.99, nil, 5}`,
       throw new Error('boom')
     },
   })
-  return { compareAndSet, incrementWithCap, clock, fail }
+  const boundedLog = defineScript<[number, string, string]>({
+    name: 'conformance-bounded-log',
+    keys: ['log'],
+    lua: `${nonce}local n = redis.call('LPUSH', KEYS[1], ARGV[1])
+while n > tonumber(ARGV[2]) do redis.call('RPOP', KEYS[1]) n = n - 1 end
+return {redis.call('LLEN', KEYS[1]), redis.call('LINDEX', KEYS[1], -1), redis.call('LINDEX', KEYS[1], 0)}`,
+    run: (redis, [log], [item, cap]) => {
+      let n = redis.lpush(log!, [item!])
+      for (; n > Number(cap); n--) redis.rpop(log!)
+      return [redis.llen(log!), redis.lindex(log!, -1)!, redis.lindex(log!, 0)!]
+    },
+  })
+  return { compareAndSet, incrementWithCap, clock, fail, boundedLog }
 }
 
 export function scriptTests(suite: Suite): void {
@@ -96,6 +108,25 @@ export function scriptTests(suite: Suite): void {
       expect(await store.get(counter)).toBe('10')
       expect(await store.scard(log)).toBe(8)
     })
+
+    suite.test(
+      'list commands in scripts: a log bounded by LPUSH and RPOP',
+      async ({ store, expect, tagged }) => {
+        const { boundedLog } = scripts()
+        const log = tagged('log')
+        const replies = []
+        for (const item of ['a', 'b', 'c', 'd', 'e'])
+          replies.push(await store.eval(boundedLog, [log], [item, 3]))
+        expect(replies).toEqual([
+          [1, 'a', 'a'],
+          [2, 'a', 'b'],
+          [3, 'a', 'c'],
+          [3, 'b', 'd'],
+          [3, 'c', 'e'],
+        ])
+        expect(await store.lrange(log, 0, -1)).toEqual(['e', 'd', 'c'])
+      },
+    )
 
     suite.test(
       'TIME in Lua and time() in the twin; reply conversion truncates and stops at nil',

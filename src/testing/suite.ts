@@ -11,6 +11,7 @@ import { hashTests } from './hashes.js'
 import { hyperLogLogTests } from './hyperloglog.js'
 import { crossSlotTests, keyTests } from './keys.js'
 import { lifecycleTests } from './lifecycle.js'
+import { listTests } from './lists.js'
 import { pubsubTests } from './pubsub.js'
 import { scanTests } from './scan.js'
 import { scriptTests } from './scripts.js'
@@ -30,6 +31,7 @@ const GROUPS = [
   wrongTypeTests,
   hashTests,
   setTests,
+  listTests,
   sortedSetTests,
   sortedSetRangeTests,
   hyperLogLogTests,

@@ -29,6 +29,16 @@ const FAMILIES: Record<string, Record<string, Call>> = {
     sismember: (s, k) => s.sismember(k, 'm'),
     scard: (s, k) => s.scard(k),
   },
+  lists: {
+    lpush: (s, k) => s.lpush(k, ['v']),
+    rpush: (s, k) => s.rpush(k, ['v']),
+    lpop: (s, k) => s.lpop(k),
+    rpop: (s, k) => s.rpop(k),
+    llen: (s, k) => s.llen(k),
+    lindex: (s, k) => s.lindex(k, 0),
+    lrange: (s, k) => s.lrange(k, 0, -1),
+    ltrim: (s, k) => s.ltrim(k, 0, -1),
+  },
   'sorted sets': {
     zadd: (s, k) => s.zadd(k, [{ member: 'm', score: 1 }]),
     zincrby: (s, k) => s.zincrby(k, 1, 'm'),
@@ -87,6 +97,7 @@ async function foreignKey(t: TestContext, family: string): Promise<string> {
   if (family === 'strings' || family === 'bitmaps' || family === 'hyperloglog')
     await t.store.hset(k, { f: 'v' })
   else if (family === 'sets') await t.store.zadd(k, [{ member: 'm', score: 1 }])
+  else if (family === 'hashes' || family === 'sorted sets') await t.store.rpush(k, ['v'])
   else await t.store.set(k, 'text')
   return k
 }
@@ -116,6 +127,7 @@ export function wrongTypeTests(suite: Suite): void {
           ['incrby', () => t.store.incrby(k, 1)],
           ['hget', () => t.store.hget(k, 'f')],
           ['sadd', () => t.store.sadd(k, ['m'])],
+          ['lpush', () => t.store.lpush(k, ['m'])],
           ['zadd', () => t.store.zadd(k, [{ member: 'm', score: 1 }])],
           ['pfadd', () => t.store.pfadd(k, ['a'])],
           ['setbit', () => t.store.setbit(k, 1, 1)],
@@ -163,6 +175,10 @@ export function wrongTypeTests(suite: Suite): void {
         expect(await store.set(z, 'x', { xx: true })).toBe(true)
         expect(await store.get(z)).toBe('x')
         expect(await store.del([s])).toBe(1)
+        const l = key('l')
+        await store.rpush(l, ['a'])
+        expect(await store.set(l, 'x', { xx: true })).toBe(true)
+        expect(await store.type(l)).toBe('string')
       },
     )
   })

@@ -113,6 +113,22 @@ describe('recovery semantics', () => {
     expect(await h.direct.get(key)).toBe('21') // each ran once; none replayed a second time
   })
 
+  it('list pushes and pops whose replies were lost (they ran on Redis) are not applied twice', async () => {
+    const p = await proxy()
+    h = failoverOver(p.url, redisUrl())
+    const key = `${uniquePrefix('indoubt')}list`
+    await h.store.rpush(key, ['a', 'b', 'c'])
+    p.latency(DEADLINE * 3, 0, 'down') // commands arrive and run; replies come too late
+    const pushes = Array.from({ length: 10 }, (_, i) => h!.store.rpush(key, [`v${i}`]))
+    await Promise.all([...pushes, h.store.lpop(key)])
+    expect(h.store.stats().journal.size).toBe(11) // all eleven are in doubt
+    p.pass()
+    p.cut('rst')
+    await until('recovered', () => h!.events.recovered === 1, 8000)
+    const values = Array.from({ length: 10 }, (_, i) => `v${i}`)
+    expect(await h.direct.lrange(key, 0, -1)).toEqual(['b', 'c', ...values]) // each ran once
+  })
+
   it('a replay cut short by a second outage completes later without double counting', async () => {
     const p = await proxy()
     h = failoverOver(p.url, redisUrl(), { replayBatch: 20 })

@@ -150,4 +150,48 @@ describe('op-id guard: Lua and twin', () => {
     }
     await memory.close()
   })
+
+  it('list writes: same replies and list on both stores; a repeated op id runs once', async () => {
+    const { lpush, rpush, lpop, rpop, ltrim } = COUNTING_COMMANDS
+    const many = Array.from({ length: 2500 }, (_, i) => `v${i}`) // past Lua's unpack limit per call
+    const calls: [Script, StoreValue[]][] = [
+      [lpop, []],
+      [rpush, ['a', 'b', 'c', 'd', 'e']],
+      [lpush, ['z', 7, '']],
+      [lpop, []],
+      [rpop, []],
+      [ltrim, ['1', '-2']],
+      [rpush, many],
+      [lpush, many],
+      [ltrim, ['2490', '2510']],
+      [rpop, []],
+      [ltrim, ['5', '1']],
+      [rpop, []],
+    ]
+    const memory = createMemoryStore()
+    const outcomes = []
+    for (const store of [memory, redis]) {
+      const key = `{${prefix}list}:l`
+      const log = `{${prefix}list}:ops`
+      const replies: unknown[] = []
+      for (const [i, [script, args]] of calls.entries()) {
+        replies.push(await store.eval(guarded(script), [log, key], [`op-${i}`, 60_000, 0, ...args]))
+        expect(await store.eval(guarded(script), [log, key], [`op-${i}`, 60_000, 0, ...args])).toBe(DUPLICATE)
+        replies.push(await store.lrange(key, 0, -1))
+      }
+      outcomes.push(replies)
+      await store.del([key, log])
+    }
+    expect(outcomes[0]).toEqual(outcomes[1])
+    const kept = ['v9', 'v8', 'v7', 'v6', 'v5', 'v4', 'v3', 'v2', 'v1', 'v0', 'z', 'a', 'b', 'c']
+    expect(outcomes[0]!.slice(-6)).toEqual([
+      'v6',
+      [...kept, 'v0', 'v1', 'v2', 'v3', 'v4', 'v5'],
+      'OK',
+      [],
+      null,
+      [],
+    ])
+    await memory.close()
+  })
 })

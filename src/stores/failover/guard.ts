@@ -10,6 +10,7 @@ import { defineScript } from '../define-script.js'
 import { formatDouble } from '../lua.js'
 import { parseScore } from '../redis-commands.js'
 import type { Script, ScriptReply } from '../types.js'
+import { LIST_SCRIPTS } from './lists.js'
 import { XADD_SCRIPT } from './xadd.js'
 
 /** What a guarded run returns when its op id was already applied. */
@@ -68,7 +69,7 @@ return result`
   return wrapped
 }
 
-/** The commands that are not idempotent (counts, appends), as scripts that a guard can wrap. */
+/** The commands that are not idempotent (counts, appends, pops), as scripts that a guard can wrap. */
 export const COUNTING_COMMANDS = {
   incrby: defineScript({
     name: 'incrby',
@@ -105,6 +106,7 @@ export const COUNTING_COMMANDS = {
     run: (redis, [key], [by, member]) => formatDouble(redis.zincrby(key!, parseScore(by), member!)),
   }),
   xadd: XADD_SCRIPT,
+  ...LIST_SCRIPTS,
 } as const satisfies Record<string, Script>
 
 export type CountingCommand = keyof typeof COUNTING_COMMANDS

@@ -6,6 +6,7 @@
 import { formatScore, parseScore } from '../redis-commands.js'
 import type { CommandName, Script, StoreValue } from '../types.js'
 import { COUNTING_COMMANDS, type CountingCommand, guarded } from './guard.js'
+import { LIST_ARGV, listReply } from './lists.js'
 import type { RouterContext } from './router.js'
 import { xaddArgv } from './xadd.js'
 
@@ -16,9 +17,11 @@ const COUNTING_WIRE: Record<CountingCommand, (args: unknown[]) => StoreValue[]> 
   hincrby: (a) => [a[1] as string, String(a[2])],
   zincrby: (a) => [formatScore(a[1] as number), a[2] as string],
   xadd: xaddArgv,
+  ...LIST_ARGV,
 }
 
 function countingReply(name: CommandName, reply: unknown): unknown {
+  if (Object.hasOwn(LIST_ARGV, name)) return listReply(name as keyof typeof LIST_ARGV, reply)
   if (reply === null) return null
   if (name === 'xadd') return String(reply)
   return name === 'zincrby' ? parseScore(reply) : Number(reply)

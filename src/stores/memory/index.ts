@@ -16,6 +16,7 @@ import { hashCommands } from './hashes.js'
 import { hyperLogLogCommands } from './hyperloglog.js'
 import { keyCommands } from './keys.js'
 import { Keyspace } from './keyspace.js'
+import { listCommands } from './lists.js'
 import { type MemoryStoreOptions, memoryStoreOptionsSchema } from './options.js'
 import { MemoryPubSub } from './pubsub.js'
 import { scanKeyspace } from './scan.js'
@@ -78,6 +79,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     ...keyCommands(ks),
     ...hashCommands(ks),
     ...setCommands(ks),
+    ...listCommands(ks),
     ...sortedSetCommands(ks),
     ...hyperLogLogCommands(ks),
     ...bitmapCommands(ks),

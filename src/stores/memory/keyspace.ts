@@ -7,7 +7,7 @@
 import { LRUCache } from 'lru-cache'
 import { RedisKitError } from '../../errors.js'
 
-export type EntryType = 'string' | 'hash' | 'set' | 'zset' | 'stream'
+export type EntryType = 'string' | 'hash' | 'set' | 'zset' | 'list' | 'stream'
 
 export interface Entry<T = unknown> {
   readonly type: EntryType

@@ -17,6 +17,7 @@ const BATCHABLE = [
   'keyspace',
   'hashes',
   'sets',
+  'lists',
   'sortedSets',
   'hll',
   'streams',

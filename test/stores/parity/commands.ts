@@ -45,6 +45,7 @@ export const FAMILIES = [
   'keyspace',
   'hashes',
   'sets',
+  'lists',
   'sortedSets',
   'hll',
   'bitmaps',
@@ -131,6 +132,8 @@ export function commandsOver(pool: KeyPool, alphabet: Alphabet, hot = false) {
   const hset = cmd('hset', key, fields)
   const sadd = cmd('sadd', key, few(member, 1, 4))
   const setbit = cmd('setbit', key, offset, pick([0, 1] as const))
+  const listValues = few(fc.oneof({ arbitrary: member, weight: 3 }, { arbitrary: value, weight: 1 }), 1, 5)
+  const [lpush, rpush] = [cmd('lpush', key, listValues), cmd('rpush', key, listValues)]
   const bitop = pick(['AND', 'OR', 'XOR', 'NOT'] as const).chain((op) =>
     cmd('bitop', fc.constant(op), tagged, op === 'NOT' ? mostly(few(tagged, 1, 1), taggedKeys) : taggedKeys),
   )
@@ -171,6 +174,15 @@ export function commandsOver(pool: KeyPool, alphabet: Alphabet, hot = false) {
       cmd('sismember', key, member),
       cmd('scard', key),
     ],
+    lists: [
+      ...[lpush, rpush, lpush, rpush],
+      cmd('lpop', key),
+      cmd('rpop', key),
+      cmd('llen', key),
+      cmd('lindex', key, rank),
+      cmd('lrange', key, rank, rank),
+      cmd('ltrim', key, rank, rank),
+    ],
     sortedSets: sortedSetCommands(d),
     hll: [
       cmd('pfadd', key, few(member, 0, 5)),
@@ -202,6 +214,7 @@ export function commandsOver(pool: KeyPool, alphabet: Alphabet, hot = false) {
     strings: cmd('set', key, value),
     hashes: hset,
     sets: sadd,
+    lists: rpush,
     sortedSets: cmd('zadd', key, few(fc.record({ member, score }), 2, 6)),
     hll: cmd('pfadd', tagged, few(member, 1, 5)),
     bitmaps: cmd('setbit', key, offset, fc.constant(1)),

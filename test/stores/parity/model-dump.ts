@@ -1,8 +1,8 @@
 /**
  * The final state of a set of keys, read the same way from any Store: for each key its type,
  * whether it has a TTL (not the value: time passes), and its contents (string bytes, hash
- * fields, sorted set members, sorted-set members with scores). HyperLogLogs are compared by
- * PFCOUNT only (the memory store writes them dense, Redis starts them sparse).
+ * fields, set members, sorted-set members with scores, list elements). HyperLogLogs are
+ * compared by PFCOUNT only (the memory store writes them dense, Redis starts them sparse).
  */
 import type { BatchCommand, KeyType, Store } from '../../../src/stores/types.js'
 import { normalizeStreamReply } from './stream-normalize.js'
@@ -20,6 +20,7 @@ function contentCommand(type: KeyType, key: string): BatchCommand | undefined {
   if (type === 'hash') return ['hgetall', key]
   if (type === 'set') return ['smembers', key]
   if (type === 'zset') return ['zrangeWithScores', key, 0, -1]
+  if (type === 'list') return ['lrange', key, 0, -1]
   if (type === 'stream') return ['xrange', key, '-', '+']
   return undefined
 }
