@@ -49,31 +49,56 @@ interface Entry {
   cost: number
   rejected: boolean
   score: number
-  member: string
 }
 
-const ENTRY = /^(\d+):(\d+)(:r)?$/
+const ENTRY = /^(\d+):(\d+):(\d+)(:r)?$/
 
-function entry(m: string, score: number): Entry | undefined {
+/** A sliding log entry, 'score:cum:cost' (':r' for rejections), or undefined when not one. */
+export function logEntry(m: string | null | undefined): Entry | undefined {
+  if (m == null) return undefined
   const match = ENTRY.exec(m)
-  if (!match || !Number.isInteger(score) || score < 0 || score > MAX) return undefined
-  const cum = Number(match[1])
-  const cost = Number(match[2])
-  if (cum > MAX || cost > cum) return undefined
-  return { cum, cost, rejected: match[3] !== undefined, score, member: m }
+  if (!match) return undefined
+  const score = Number(match[1])
+  const cum = Number(match[2])
+  const cost = Number(match[3])
+  if (score > MAX || cum > MAX || cost > cum) return undefined
+  return { cum, cost, rejected: match[4] !== undefined, score }
 }
 
-const first = <T>(rows: T[]): T | undefined => rows[0]
+/** The sliding log's oldest live entry, after dropping expired ones from the tail. */
+export function dropExpired(
+  redis: ScriptContext,
+  key: string,
+  lo: number,
+): [string | null, Entry | undefined] {
+  let tail = redis.lindex(key, -1)
+  let o = logEntry(tail)
+  while (o && o.score <= lo) {
+    redis.rpop(key)
+    tail = redis.lindex(key, -1)
+    o = logEntry(tail)
+  }
+  return [tail, o]
+}
+
+/** When enough units leave the window for `need` more (the entries are read from the tail). */
+export function retryOf(redis: ScriptContext, key: string, o: Entry, need: number, w: number, t: number) {
+  const rows = redis.lrange(key, -need, -1)
+  const target = o.cum - o.cost + need
+  for (let j = rows.length - 1; j >= 0; j--) {
+    const e = logEntry(rows[j])
+    if (e && e.cum >= target) return e.score + w - t
+  }
+  return w
+}
 
 const slidingRead: Read = ({ redis, t }, key, limit, w, _burst, cost) => {
-  const lo = `(${int(t - w)}`
-  const old = first(redis.zrangeWithScores(key, lo, '+inf', { by: 'score', limit: { offset: 0, count: 1 } }))
-  const last = first(redis.zrangeWithScores(key, -1, -1))
-  const o = old && entry(old.member, old.score)
-  const n = last && entry(last.member, last.score)
+  const [tail, o] = dropExpired(redis, key, t - w)
+  const head = tail === null ? null : redis.lindex(key, 0)
+  const n = logEntry(head)
   const s: State = { allowed: false, remaining: 0, reset: 0, used: 0, n }
   let used = 0
-  if ((old && !o) || (last && !n) || (o && n && n.cum < o.cum)) {
+  if ((tail !== null && !o) || (head !== null && !n) || (o && n && n.cum < o.cum)) {
     s.corrupt = true
     s.n = undefined
   } else if (o && n) used = n.cum - (o.cum - o.cost)
@@ -81,27 +106,12 @@ const slidingRead: Read = ({ redis, t }, key, limit, w, _burst, cost) => {
   s.allowed = used + cost <= limit
   s.remaining = Math.max(0, limit - used)
   if (used > 0) s.reset = n!.score + w - t
-  if (!s.allowed) {
-    s.retry = w
-    const need = used + cost - limit
-    if (o && !s.corrupt) {
-      const rows = redis.zrangeWithScores(key, lo, '+inf', { by: 'score', limit: { offset: 0, count: need } })
-      const target = o.cum - o.cost + need
-      for (const row of rows) {
-        const e = entry(row.member, row.score)
-        if (e && e.cum >= target) {
-          s.retry = e.score + w - t
-          break
-        }
-      }
-    }
-  }
+  if (!s.allowed) s.retry = o && !s.corrupt ? retryOf(redis, key, o, used + cost - limit, w, t) : w
   return s
 }
 
 const slidingCommit: Commit = ({ redis, t }, key, limit, w, _burst, cost, s, rejected) => {
   if (s.corrupt) redis.del([key])
-  else redis.zremrangebyscore(key, '-inf', t - w)
   const n = s.n as Entry | undefined
   let score = t
   let cum = cost
@@ -110,12 +120,11 @@ const slidingCommit: Commit = ({ redis, t }, key, limit, w, _burst, cost, s, rej
     if (n.score > score) score = n.score
     cum = n.cum + cost
     if (rejected && n.rejected && n.score > t - w) {
-      redis.zrem(key, [n.member])
+      redis.lpop(key)
       total = n.cost + cost
     }
   }
-  const member = `${int(cum).padStart(15, '0')}:${int(total)}${rejected ? ':r' : ''}`
-  redis.zadd(key, [{ member, score }])
+  redis.lpush(key, [`${int(score)}:${int(cum)}:${int(total)}${rejected ? ':r' : ''}`])
   redis.pexpire(key, score + w - t)
   s.remaining = Math.max(0, limit - (s.used as number) - cost)
   s.reset = score + w - t

@@ -11,7 +11,8 @@
  *       allowed, remaining, resetAfterMs, retryAfterMs}.
  *
  * Numbers never go through tostring or `..` (Lua prints %.14g): string.format('%d') only.
- * Every read happens before any write, so an error (WRONGTYPE) leaves nothing half done.
+ * Every read happens before any write (except that a sliding log drops its expired entries as it
+ * reads them, which changes no decision), so an error (WRONGTYPE) leaves nothing half done.
  */
 export const CHECK_LUA = `local t
 if ARGV[1] == '' then
@@ -56,31 +57,37 @@ if blocked and blocked > t then
   return {2, t, blocked - t}
 end
 
-local function entry(m, s)
+local function entry(m)
+  if not m then return nil end
   local rejected = false
-  local cum, cost = string.match(m, '^(%d+):(%d+)$')
-  if not cum then
-    cum, cost = string.match(m, '^(%d+):(%d+):r$')
+  local score, cum, cost = string.match(m, '^(%d+):(%d+):(%d+)$')
+  if not score then
+    score, cum, cost = string.match(m, '^(%d+):(%d+):(%d+):r$')
     rejected = true
   end
-  local score = tonumber(s)
-  if not cum or not score or score ~= math.floor(score) or score < 0 or score > MAX then return nil end
-  cum, cost = tonumber(cum), tonumber(cost)
-  if cum > MAX or cost > cum then return nil end
-  return {cum = cum, cost = cost, rejected = rejected, score = score, member = m}
+  if not score then return nil end
+  score, cum, cost = tonumber(score), tonumber(cum), tonumber(cost)
+  if score > MAX or cum > MAX or cost > cum then return nil end
+  return {cum = cum, cost = cost, rejected = rejected, score = score}
 end
 
 local read = {}
 local commit = {}
 
+-- The sliding log is a list, newest entry first: 'score:cum:cost' (':r' for rejections).
+-- Expired entries leave from the tail as they are seen.
 function read.s(key, limit, w, burst, cost)
-  local lo = string.format('(%d', t - w)
-  local old = redis.call('ZRANGEBYSCORE', key, lo, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-  local new = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
-  local o = old[1] and entry(old[1], old[2])
-  local n = new[1] and entry(new[1], new[2])
+  local tail = redis.call('LINDEX', key, -1)
+  local o = entry(tail)
+  while o and o.score <= t - w do
+    redis.call('RPOP', key)
+    tail = redis.call('LINDEX', key, -1)
+    o = entry(tail)
+  end
+  local head = tail and redis.call('LINDEX', key, 0)
+  local n = entry(head)
   local s = {used = 0, n = n}
-  if (old[1] and not o) or (new[1] and not n) or (o and n and n.cum < o.cum) then
+  if (tail and not o) or (head and not n) or (o and n and n.cum < o.cum) then
     s.corrupt = true
     s.n = nil
   elseif o and n then
@@ -94,10 +101,10 @@ function read.s(key, limit, w, burst, cost)
     s.retry = w
     local need = s.used + cost - limit
     if o and not s.corrupt then
-      local rows = redis.call('ZRANGEBYSCORE', key, lo, '+inf', 'WITHSCORES', 'LIMIT', 0, need)
+      local rows = redis.call('LRANGE', key, -need, -1)
       local target = o.cum - o.cost + need
-      for j = 1, #rows, 2 do
-        local e = entry(rows[j], rows[j + 1])
+      for j = #rows, 1, -1 do
+        local e = entry(rows[j])
         if e and e.cum >= target then
           s.retry = e.score + w - t
           break
@@ -109,20 +116,20 @@ function read.s(key, limit, w, burst, cost)
 end
 
 function commit.s(key, limit, w, burst, cost, s, rejected)
-  if s.corrupt then redis.call('DEL', key) else redis.call('ZREMRANGEBYSCORE', key, '-inf', t - w) end
+  if s.corrupt then redis.call('DEL', key) end
   local n = s.n
   local score, cum, total = t, cost, cost
   if n then
     if n.score > score then score = n.score end
     cum = n.cum + cost
     if rejected and n.rejected and n.score > t - w then
-      redis.call('ZREM', key, n.member)
+      redis.call('LPOP', key)
       total = n.cost + cost
     end
   end
-  local member = string.format('%015d:%d', cum, total)
+  local member = string.format('%d:%d:%d', score, cum, total)
   if rejected then member = member .. ':r' end
-  redis.call('ZADD', key, score, member)
+  redis.call('LPUSH', key, member)
   redis.call('PEXPIRE', key, score + w - t)
   s.remaining = math.max(0, limit - s.used - cost)
   s.reset = score + w - t

@@ -67,8 +67,7 @@ function slidingLog(key: string) {
       return rows.map(([cost, step, rejected]) => {
         cum += cost
         score += step * 10
-        const member = `${String(cum).padStart(15, '0')}:${cost}${rejected ? ':r' : ''}`
-        return ['zadd', key, [{ member, score }]]
+        return ['lpush', key, [`${score}:${cum}:${cost}${rejected ? ':r' : ''}`]]
       })
     })
 }
@@ -161,9 +160,9 @@ describe('rate-limit scripts: Lua on Redis ↔ twin on memory', () => {
         async (log, calls, w) => {
           const a = createMemoryStore()
           const b = createMemoryStore()
-          for (const [, , members] of log as [string, string, { member: string; score: number }[]][]) {
-            await a.zadd('{k}:log', members)
-            await b.zadd('{k}:log', members)
+          for (const [, , values] of log as [string, string, string[]][]) {
+            await a.lpush('{k}:log', values)
+            await b.lpush('{k}:log', values)
           }
           // a clock that only moves forward: going back, the trim of a denied check would show
           const forward = [...calls].sort((x, y) => Number(x[0]) - Number(y[0]))
