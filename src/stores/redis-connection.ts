@@ -11,6 +11,13 @@ import { toKitError } from './redis-errors.js'
 
 export type Client = Redis | Cluster
 
+/**
+ * Most writes per corked batch: a batch is flushed once it holds this many, so Redis starts on
+ * it while the client prepares the next (one batch of everything in flight makes the two sides
+ * take turns).
+ */
+const MAX_BATCH = 32
+
 export interface ConnectionOptions {
   /** Longest wait for the connection to become ready before a command is refused (ms). */
   readyTimeoutMs: number
@@ -27,7 +34,8 @@ export class Connection {
   readonly #options: ConnectionOptions
   #ready: Promise<void> | undefined
   #inFlight = 0
-  #corked: { uncork(): void } | undefined
+  #corked: { cork(): void; uncork(): void } | undefined
+  #batched = 0
   #lastReset = 0
   #cancelReady: (() => void) | undefined
 
@@ -100,7 +108,7 @@ export class Connection {
     } else sent = on.call.apply(on, wire as never) as Promise<unknown>
     if (adaptive) {
       this.#inFlight++
-      sent = sent.finally(() => this.#inFlight--)
+      sent = sent.then(this.#settled, this.#failed)
     }
     return this.#bounded(sent, argv[0])
   }
@@ -120,12 +128,30 @@ export class Connection {
       ;(on.options as { enableAutoPipelining?: boolean }).enableAutoPipelining = this.#inFlight > 0
       return
     }
-    if (this.#inFlight === 0 || this.#corked || on !== this.client) return
+    if (this.#inFlight === 0 || on !== this.client) return
+    if (this.#corked) {
+      if (++this.#batched < MAX_BATCH) return
+      this.#corked.uncork() // a full batch goes now; the next one starts corked
+      this.#corked.cork()
+      this.#batched = 0
+      return
+    }
     const stream = (on as unknown as { stream?: { cork(): void; uncork(): void } }).stream
     if (!stream || typeof stream.cork !== 'function') return
     stream.cork()
     this.#corked = stream
+    this.#batched = 0
     process.nextTick(this.#uncork)
+  }
+
+  readonly #settled = (reply: unknown): unknown => {
+    this.#inFlight--
+    return reply
+  }
+
+  readonly #failed = (err: unknown): never => {
+    this.#inFlight--
+    throw err
   }
 
   readonly #uncork = (): void => {
