@@ -3,12 +3,14 @@
  *
  * 1. Throughput of one check (allow path, 1,000 keys), sequential and 200 concurrent, against a
  *    raw ioredis EVALSHA floor (`return redis.call('INCR', KEYS[1])`, as the research measured)
- *    and rate-limiter-flexible's consume(); also the raw EVALSHA of our own scripts (check()'s and
+ *    rate-limiter-flexible's consume() and @upstash/ratelimit's limit() (on ioredis through
+ *    bench/upstash-adapter.ts, as the research did); also the raw EVALSHA of our own scripts (check()'s and
  *    the full one), which shows what the wrapper costs over the Lua. Best of 3 interleaved repetitions (noisy machine).
  *    Target (issue 7): check() ≥ 0.85x the floor; the peers measured 0.30-0.67x.
  * 2. Accuracy: "100 per 1 s" at 150 and 400 req/s for 5 s, and a burst across a boundary.
  * 3. Redis cut or silent mid-run through the fault proxy, per policy: latency, policy honoured.
  */
+import { Ratelimit } from '@upstash/ratelimit'
 import { Redis } from 'ioredis'
 import { RateLimiterRedis } from 'rate-limiter-flexible'
 import { CHECK_LUA } from '../src/rate-limit/check-lua.js'
@@ -19,6 +21,7 @@ import { createRedisStore } from '../src/stores/redis.js'
 import { benchRedis, compare, concurrent, fmt, type Measure, sequential } from './harness.js'
 import { boundaryBurst, contenders, maxInWindow, steady } from './rate-limit-accuracy.js'
 import { outage } from './rate-limit-outage.js'
+import { UpstashOnIoredis } from './upstash-adapter.js'
 
 const KEYS = 1000
 const SEQ = Number(process.env.N_SEQ ?? 4000)
@@ -44,6 +47,23 @@ try {
     points: BIG,
     duration: 60,
     keyPrefix: `bench:rl:${run}:rlf`,
+  })
+  // @upstash/ratelimit as a user would set it up (timeout: its default 5 s; ephemeral cache: its
+  // default), minus analytics; its prefix is distinct per run, as every other variant's
+  const upstash = new UpstashOnIoredis(raw).asRatelimitRedis()
+  const upSliding = new Ratelimit({
+    redis: upstash,
+    limiter: Ratelimit.slidingWindow(BIG, '60 s'),
+    analytics: false,
+    enableProtection: false,
+    prefix: `bench:rl:${run}:up-sliding`,
+  })
+  const upFixed = new Ratelimit({
+    redis: upstash,
+    limiter: Ratelimit.fixedWindow(BIG, '60 s'),
+    analytics: false,
+    enableProtection: false,
+    prefix: `bench:rl:${run}:up-fixed`,
   })
   const key = (i: number) => `user-${i % KEYS}`
 
@@ -79,6 +99,8 @@ try {
     ['redis-kit check() on FailoverStore', (i) => onFailover.check(key(i), BIG, 60)],
     ['redis-kit gcra limiter.check()', (i) => gcra.check(key(i))],
     ['rate-limiter-flexible consume()', (i) => rlf.consume(key(i))],
+    ['@upstash/ratelimit slidingWindow limit()', (i) => upSliding.limit(key(i))],
+    ['@upstash/ratelimit fixedWindow limit()', (i) => upFixed.limit(key(i))],
   ]
   const best = new Map<string, { seq: Measure; conc: Measure }>()
   for (let rep = 0; rep < REPS; rep++) {
@@ -104,21 +126,18 @@ try {
       `| ${name} | ${fmt(seq.opsPerSec)} | ${fmt(seq.p50Us)} | ${(seq.opsPerSec / floor.seq.opsPerSec).toFixed(2)}x | ${fmt(conc.opsPerSec)} | ${(conc.opsPerSec / floor.conc.opsPerSec).toFixed(2)}x |`,
     )
   }
-  // headline rows of the report: check() on RedisStore (a plain client, as the peer has) vs the
-  // peer and vs the floor
+  // headline rows of the report: check() on RedisStore (a plain client, as the peers have) vs the
+  // peers and vs the floor
   const ours = best.get('redis-kit check() on RedisStore')
-  const peer = best.get('rate-limiter-flexible consume()')
+  const peers = ['rate-limiter-flexible consume()', '@upstash/ratelimit slidingWindow limit()']
   for (const mode of ours ? (['seq', 'conc'] as const) : []) {
     const what = `check(), allow path, ${mode === 'seq' ? 'sequential' : `${CALLERS} concurrent`}, ops/s`
     const figure = (m: { seq: Measure; conc: Measure }) => m[mode].opsPerSec
-    if (peer)
-      compare({
-        area: 'rate limit',
-        case: what,
-        ours: figure(ours!),
-        peer: 'rate-limiter-flexible consume()',
-        theirs: figure(peer),
-      })
+    for (const name of peers) {
+      const peer = best.get(name)
+      if (peer)
+        compare({ area: 'rate limit', case: what, ours: figure(ours!), peer: name, theirs: figure(peer) })
+    }
     compare({
       area: 'rate limit',
       case: what,
@@ -150,16 +169,18 @@ try {
     ['limit 100 per 1 s, burst across a window boundary: most admitted in any 1 s', burst],
   ] as const) {
     const kit = rows.find((r) => r.name === 'redis-kit sliding (check)')
-    const rlfRow = rows.find((r) => r.name === 'rate-limiter-flexible')
-    if (kit && rlfRow)
-      compare({
-        area: 'rate limit',
-        case: what,
-        ours: kit.maxInWindow,
-        peer: 'rate-limiter-flexible',
-        theirs: rlfRow.maxInWindow,
-        ratio: 'limit 100 (client clock)',
-      })
+    for (const peer of ['rate-limiter-flexible', '@upstash/ratelimit slidingWindow']) {
+      const row = rows.find((r) => r.name === peer)
+      if (kit && row)
+        compare({
+          area: 'rate limit',
+          case: what,
+          ours: kit.maxInWindow,
+          peer,
+          theirs: row.maxInWindow,
+          ratio: 'limit 100 (client clock)',
+        })
+    }
   }
 
   console.log(`\n### Redis cut mid-run: 200 callers on one limit (100/s, instances: 2), deadline 250 ms\n`)
