@@ -82,27 +82,11 @@ export function encodeEntry(
   return { data, size: data.length }
 }
 
-/**
- * Reads a stored entry. Throws on a corrupt header or payload (the caller treats it as a miss).
- * Entries are built with every field they get later (tag checks, the L1) already present, in one
- * order: tagged and untagged entries share one hidden class, so an L1 hit's reads stay monomorphic.
- */
+/** Reads a stored entry. Throws on a corrupt header or payload (the caller treats it as a miss). */
 export function decodeEntry(stored: Buffer): Entry {
   if (stored[0] !== START) {
-    return {
-      value: decode(stored),
-      freshUntil: Number.POSITIVE_INFINITY,
-      staleUntil: Number.POSITIVE_INFINITY,
-      loadMs: 0,
-      tags: undefined,
-      size: stored.length,
-      refs: undefined,
-      epoch: undefined,
-      refsUntil: undefined,
-      l1Limit: undefined,
-      l1Fresh: undefined,
-      l1Until: undefined,
-    }
+    const infinite = Number.POSITIVE_INFINITY
+    return entryOf(decode(stored), infinite, infinite, 0, undefined, stored.length)
   }
   let i = 1
   const nums = [0, 0, 0]
@@ -127,23 +111,15 @@ export function decodeEntry(stored: Buffer): Entry {
     if (!Array.isArray(tags)) throw new Error('corrupt cache entry tags')
     i = end
   }
-  return {
-    value: decode(stored.subarray(i + 1)),
-    freshUntil: nums[0]!,
-    staleUntil: nums[1]!,
-    loadMs: nums[2]!,
-    tags,
-    size: stored.length,
-    refs: undefined,
-    epoch: undefined,
-    refsUntil: undefined,
-    l1Limit: undefined,
-    l1Fresh: undefined,
-    l1Until: undefined,
-  }
+  return entryOf(decode(stored.subarray(i + 1)), nums[0]!, nums[1]!, nums[2]!, tags, stored.length)
 }
 
-/** An entry as it was just written (no decode needed: the caller holds the value). */
+/**
+ * An entry as it was just written (no decode needed: the caller holds the value), or as read.
+ * Every entry is built here, with every field it gets later (tag checks, the L1) already present,
+ * in one order: tagged and untagged entries share one hidden class, so an L1 hit's reads stay
+ * monomorphic.
+ */
 export function entryOf(
   value: unknown,
   freshUntil: number,

@@ -54,7 +54,7 @@ interface Entry {
 const ENTRY = /^(\d+):(\d+):(\d+)(:r)?$/
 
 /** A sliding log entry, 'score:cum:cost' (':r' for rejections), or undefined when not one. */
-export function logEntry(m: string | null | undefined): Entry | undefined {
+function logEntry(m: string | null | undefined): Entry | undefined {
   if (m == null) return undefined
   const match = ENTRY.exec(m)
   if (!match) return undefined
@@ -65,24 +65,45 @@ export function logEntry(m: string | null | undefined): Entry | undefined {
   return { cum, cost, rejected: match[4] !== undefined, score }
 }
 
-/** The sliding log's oldest live entry, after dropping expired ones from the tail. */
-export function dropExpired(
-  redis: ScriptContext,
-  key: string,
-  lo: number,
-): [string | null, Entry | undefined] {
+/** What a sliding log holds now: its oldest live entry, its newest, the units used, corrupt or not. */
+export interface LogState {
+  o: Entry | undefined
+  n: Entry | undefined
+  used: number
+  corrupt: boolean
+}
+
+/**
+ * Reads a sliding log (the twin of LOG_LUA's log_read): drops expired entries from the tail,
+ * then reads the newest. A log it cannot read is corrupt (then `n` is undefined, `used` 0).
+ */
+export function readLog(redis: ScriptContext, key: string, t: number, w: number): LogState {
   let tail = redis.lindex(key, -1)
   let o = logEntry(tail)
-  while (o && o.score <= lo) {
+  while (o && o.score <= t - w) {
     redis.rpop(key)
     tail = redis.lindex(key, -1)
     o = logEntry(tail)
   }
-  return [tail, o]
+  const head = tail === null ? null : redis.lindex(key, 0)
+  const n = logEntry(head)
+  if ((tail !== null && !o) || (head !== null && !n) || (o && n && n.cum < o.cum)) {
+    return { o, n: undefined, used: 0, corrupt: true }
+  }
+  return { o, n, used: o && n ? n.cum - (o.cum - o.cost) : 0, corrupt: false }
 }
 
-/** When enough units leave the window for `need` more (the entries are read from the tail). */
-export function retryOf(redis: ScriptContext, key: string, o: Entry, need: number, w: number, t: number) {
+/** When enough units leave the window for `need` more (LOG_LUA's log_retry): w when unknown. */
+export function retryOf(
+  redis: ScriptContext,
+  key: string,
+  log: LogState,
+  need: number,
+  w: number,
+  t: number,
+) {
+  const { o } = log
+  if (!o || log.corrupt) return w
   const rows = redis.lrange(key, -need, -1)
   const target = o.cum - o.cost + need
   for (let j = rows.length - 1; j >= 0; j--) {
@@ -93,20 +114,12 @@ export function retryOf(redis: ScriptContext, key: string, o: Entry, need: numbe
 }
 
 const slidingRead: Read = ({ redis, t }, key, limit, w, _burst, cost) => {
-  const [tail, o] = dropExpired(redis, key, t - w)
-  const head = tail === null ? null : redis.lindex(key, 0)
-  const n = logEntry(head)
-  const s: State = { allowed: false, remaining: 0, reset: 0, used: 0, n }
-  let used = 0
-  if ((tail !== null && !o) || (head !== null && !n) || (o && n && n.cum < o.cum)) {
-    s.corrupt = true
-    s.n = undefined
-  } else if (o && n) used = n.cum - (o.cum - o.cost)
-  s.used = used
-  s.allowed = used + cost <= limit
-  s.remaining = Math.max(0, limit - used)
+  const log = readLog(redis, key, t, w)
+  const { n, used } = log
+  const s: State = { allowed: used + cost <= limit, remaining: Math.max(0, limit - used), reset: 0, used, n }
+  if (log.corrupt) s.corrupt = true
   if (used > 0) s.reset = n!.score + w - t
-  if (!s.allowed) s.retry = o && !s.corrupt ? retryOf(redis, key, o, used + cost - limit, w, t) : w
+  if (!s.allowed) s.retry = retryOf(redis, key, log, used + cost - limit, w, t)
   return s
 }
 

@@ -14,6 +14,8 @@
  * Every read happens before any write (except that a sliding log drops its expired entries as it
  * reads them, which changes no decision), so an error (WRONGTYPE) leaves nothing half done.
  */
+import { LOG_LUA } from './sliding-script.js'
+
 export const CHECK_LUA = `local t
 if ARGV[1] == '' then
   local now = redis.call('TIME')
@@ -57,61 +59,20 @@ if blocked and blocked > t then
   return {2, t, blocked - t}
 end
 
-local function entry(m)
-  if not m then return nil end
-  local rejected = false
-  local score, cum, cost = string.match(m, '^(%d+):(%d+):(%d+)$')
-  if not score then
-    score, cum, cost = string.match(m, '^(%d+):(%d+):(%d+):r$')
-    rejected = true
-  end
-  if not score then return nil end
-  score, cum, cost = tonumber(score), tonumber(cum), tonumber(cost)
-  if score > MAX or cum > MAX or cost > cum then return nil end
-  return {cum = cum, cost = cost, rejected = rejected, score = score}
-end
+${LOG_LUA}
 
 local read = {}
 local commit = {}
 
--- The sliding log is a list, newest entry first: 'score:cum:cost' (':r' for rejections).
--- Expired entries leave from the tail as they are seen.
+-- The sliding log (see LOG_LUA): expired entries leave from the tail as they are seen.
 function read.s(key, limit, w, burst, cost)
-  local tail = redis.call('LINDEX', key, -1)
-  local o = entry(tail)
-  while o and o.score <= t - w do
-    redis.call('RPOP', key)
-    tail = redis.call('LINDEX', key, -1)
-    o = entry(tail)
-  end
-  local head = tail and redis.call('LINDEX', key, 0)
-  local n = entry(head)
-  local s = {used = 0, n = n}
-  if (tail and not o) or (head and not n) or (o and n and n.cum < o.cum) then
-    s.corrupt = true
-    s.n = nil
-  elseif o and n then
-    s.used = n.cum - (o.cum - o.cost)
-  end
-  s.allowed = s.used + cost <= limit
-  s.remaining = math.max(0, limit - s.used)
+  local o, n, used, corrupt = log_read(key, t, w)
+  local s = {used = used, n = n, corrupt = corrupt}
+  s.allowed = used + cost <= limit
+  s.remaining = math.max(0, limit - used)
   s.reset = 0
-  if s.used > 0 then s.reset = n.score + w - t end
-  if not s.allowed then
-    s.retry = w
-    local need = s.used + cost - limit
-    if o and not s.corrupt then
-      local rows = redis.call('LRANGE', key, -need, -1)
-      local target = o.cum - o.cost + need
-      for j = #rows, 1, -1 do
-        local e = entry(rows[j])
-        if e and e.cum >= target then
-          s.retry = e.score + w - t
-          break
-        end
-      end
-    end
-  end
+  if used > 0 then s.reset = n.score + w - t end
+  if not s.allowed then s.retry = log_retry(key, o, corrupt, used + cost - limit, w, t) end
   return s
 end
 

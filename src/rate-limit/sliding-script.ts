@@ -11,7 +11,55 @@
  */
 import { defineScript } from '../stores/define-script.js'
 import type { ScriptContext } from '../stores/types.js'
-import { dropExpired, logEntry, retryOf } from './algorithms.js'
+import { readLog, retryOf } from './algorithms.js'
+
+/**
+ * The sliding log in Lua, shared by SLIDING_LUA and CHECK_LUA (its twins: logEntry, readLog and
+ * retryOf in algorithms.ts). Needs `MAX` in scope. The log is a list, newest first, of
+ * 'score:cum:cost' entries (':r' for rejections).
+ */
+export const LOG_LUA = `local function entry(m)
+  if not m then return nil end
+  local rejected = false
+  local score, cum, cost = string.match(m, '^(%d+):(%d+):(%d+)$')
+  if not score then
+    score, cum, cost = string.match(m, '^(%d+):(%d+):(%d+):r$')
+    rejected = true
+  end
+  if not score then return nil end
+  score, cum, cost = tonumber(score), tonumber(cum), tonumber(cost)
+  if score > MAX or cum > MAX or cost > cum then return nil end
+  return {cum = cum, cost = cost, rejected = rejected, score = score}
+end
+
+-- oldest live entry (expired ones leave from the tail), newest, units used, corrupt
+local function log_read(key, t, w)
+  local tail = redis.call('LINDEX', key, -1)
+  local o = entry(tail)
+  while o and o.score <= t - w do
+    redis.call('RPOP', key)
+    tail = redis.call('LINDEX', key, -1)
+    o = entry(tail)
+  end
+  local head = tail and redis.call('LINDEX', key, 0)
+  local n = entry(head)
+  if (tail and not o) or (head and not n) or (o and n and n.cum < o.cum) then return o, nil, 0, true end
+  local used = 0
+  if o and n then used = n.cum - (o.cum - o.cost) end
+  return o, n, used, false
+end
+
+-- when enough units leave the window for need more (w when unknown)
+local function log_retry(key, o, corrupt, need, w, t)
+  if not o or corrupt then return w end
+  local rows = redis.call('LRANGE', key, -need, -1)
+  local target = o.cum - o.cost + need
+  for j = #rows, 1, -1 do
+    local e = entry(rows[j])
+    if e and e.cum >= target then return e.score + w - t end
+  end
+  return w
+end`
 
 export const SLIDING_LUA = `local t
 if ARGV[1] == '' then
@@ -22,44 +70,12 @@ else
 end
 local key, limit, w, cost = KEYS[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local MAX = 9e15
-local function entry(m)
-  if not m then return nil end
-  local score, cum, c = string.match(m, '^(%d+):(%d+):(%d+)$')
-  if not score then score, cum, c = string.match(m, '^(%d+):(%d+):(%d+):r$') end
-  if not score then return nil end
-  score, cum, c = tonumber(score), tonumber(cum), tonumber(c)
-  if score > MAX or cum > MAX or c > cum then return nil end
-  return {cum = cum, cost = c, score = score}
-end
-local tail = redis.call('LINDEX', key, -1)
-local o = entry(tail)
-while o and o.score <= t - w do
-  redis.call('RPOP', key)
-  tail = redis.call('LINDEX', key, -1)
-  o = entry(tail)
-end
-local head = tail and redis.call('LINDEX', key, 0)
-local n = entry(head)
-local used = 0
-local corrupt = (tail and not o) or (head and not n) or (o and n and n.cum < o.cum)
-if corrupt then n = nil elseif o and n then used = n.cum - (o.cum - o.cost) end
+${LOG_LUA}
+local o, n, used, corrupt = log_read(key, t, w)
 if used + cost > limit then
-  local retry = w
-  local need = used + cost - limit
-  if not corrupt and o then
-    local rows = redis.call('LRANGE', key, -need, -1)
-    local target = o.cum - o.cost + need
-    for j = #rows, 1, -1 do
-      local e = entry(rows[j])
-      if e and e.cum >= target then
-        retry = e.score + w - t
-        break
-      end
-    end
-  end
   local reset = 0
   if used > 0 then reset = n.score + w - t end
-  return {0, t, 0, math.max(0, limit - used), reset, retry}
+  return {0, t, 0, math.max(0, limit - used), reset, log_retry(key, o, corrupt, used + cost - limit, w, t)}
 end
 if corrupt then redis.call('DEL', key) end
 local score, cum = t, cost
@@ -81,18 +97,13 @@ export function runSliding(redis: ScriptContext, [key]: string[], [now, l, win, 
   const limit = Number(l)
   const w = Number(win)
   const cost = Number(c)
-  const [tail, o] = dropExpired(redis, key!, t - w)
-  const head = tail === null ? null : redis.lindex(key!, 0)
-  let n = logEntry(head)
-  let used = 0
-  const corrupt = (tail !== null && !o) || (head !== null && !n) || (o && n && n.cum < o.cum)
-  if (corrupt) n = undefined
-  else if (o && n) used = n.cum - (o.cum - o.cost)
+  const log = readLog(redis, key!, t, w)
+  const { n, used } = log
   if (used + cost > limit) {
-    const retry = !corrupt && o ? retryOf(redis, key!, o, used + cost - limit, w, t) : w
+    const retry = retryOf(redis, key!, log, used + cost - limit, w, t)
     return [0, t, 0, Math.max(0, limit - used), used > 0 ? n!.score + w - t : 0, retry]
   }
-  if (corrupt) redis.del([key!])
+  if (log.corrupt) redis.del([key!])
   let score = t
   let cum = cost
   if (n) {

@@ -63,7 +63,7 @@ export function prepareScriptCall(
   let slot = -1
   for (const key of keys) {
     if (typeof key !== 'string') throw invalidArgument(`script ${script.name}: every key must be a string`)
-    if (keys.length === 1) break // one key: always one slot
+    if (keys.length === 1) continue // one key is always in one slot
     const s = keySlot(key)
     if (slot !== -1 && s !== slot) {
       throw new RedisKitError(

@@ -170,16 +170,9 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
     args: readonly Arg[],
   ) {
     prepareScriptCall(script, keys, args)
-    // one array, built once: evalsha, sha, numkeys, keys…, args…
-    const argv = new Array<Arg>(3 + keys.length + args.length)
-    argv[0] = 'evalsha'
-    argv[1] = script.sha1
-    argv[2] = keys.length
-    for (let i = 0; i < keys.length; i++) argv[3 + i] = keys[i]!
-    for (let i = 0; i < args.length; i++) argv[3 + keys.length + i] = args[i]!
-    const wire = argv as unknown as [string, ...Arg[]]
+    const argv: [string, ...Arg[]] = ['evalsha', script.sha1, keys.length, ...keys, ...args]
     try {
-      return (await conn.send(wire)) as ScriptReply
+      return (await conn.send(argv)) as ScriptReply
     } catch (err) {
       if (!/NOSCRIPT/.test((err as Error).message)) throw err
       return (await conn.send(['eval', script.lua, ...argv.slice(2)])) as ScriptReply

@@ -1,7 +1,7 @@
 /**
  * Connections: explicit credentials win over a URL's (ioredis alone lets the URL win), cluster
- * node URLs carry their credentials and TLS to every node connection, and close() ends a client
- * for good even while it is being reset.
+ * node URLs carry their credentials and TLS to every node connection, close() ends a client
+ * for good even while it is being reset, and concurrent calls share corked writes in call order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isKitError } from '../../src/errors.js'
@@ -76,5 +76,36 @@ describe('RedisStore close', () => {
     await store.close()
     await new Promise((resolve) => setTimeout(resolve, 800)) // past ioredis's first reconnect delay
     expect(store.client.status).toBe('end')
+  })
+})
+
+describe('RedisStore write batching', () => {
+  it('concurrent calls share corked socket writes and each gets its own reply, in call order', async () => {
+    const store = createRedisStore(redisUrl())
+    const key = `batching:${process.pid}:${Date.now()}`
+    try {
+      await store.ping() // connected: the stream exists
+      const stream = (store.client as unknown as { stream: { cork(): void } }).stream
+      let corks = 0
+      const cork = stream.cork.bind(stream)
+      stream.cork = () => {
+        corks++
+        cork()
+      }
+      // 500 calls in one tick: a lone first write, then batches of at most 32
+      const counts = await Promise.all(Array.from({ length: 500 }, () => store.incrby(key, 1)))
+      expect(counts).toEqual(Array.from({ length: 500 }, (_, i) => i + 1))
+      expect(corks).toBeGreaterThanOrEqual(Math.floor(499 / 32))
+      const pairs = await Promise.all(
+        Array.from({ length: 200 }, async (_, i) => {
+          await store.set(`${key}:${i}`, `v${i}`)
+          return store.get(`${key}:${i}`)
+        }),
+      )
+      expect(pairs).toEqual(Array.from({ length: 200 }, (_, i) => `v${i}`))
+    } finally {
+      await store.del([key, ...Array.from({ length: 200 }, (_, i) => `${key}:${i}`)])
+      await store.close()
+    }
   })
 })
