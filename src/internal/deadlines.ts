@@ -15,7 +15,7 @@ import { RedisKitError } from '../errors.js'
 
 interface Pending {
   at: number
-  reject: (err: RedisKitError) => void
+  fail: (err: RedisKitError) => void
 }
 
 export class Deadlines {
@@ -31,20 +31,37 @@ export class Deadlines {
     this.#what = what
   }
 
-  /** `promise`, or TIMEOUT once it has taken longer than the deadline. */
-  bound<T>(promise: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const entry: Pending = { at: Date.now() + this.#ms, reject }
+  /**
+   * `promise`, or TIMEOUT once it has taken longer than the deadline. With `onValue`/`onError`,
+   * the outcome (a TIMEOUT included) goes through them first, in the same promise: one promise
+   * per call rather than two. `onValue` never runs for a call already timed out.
+   */
+  bound<T, U = T>(promise: Promise<T>, onValue?: (value: T) => U, onError?: (err: unknown) => U): Promise<U> {
+    return new Promise<U>((resolve, reject) => {
+      const fail = onError
+        ? (err: unknown) => {
+            try {
+              resolve(onError(err))
+            } catch (thrown) {
+              reject(thrown)
+            }
+          }
+        : reject
+      const entry: Pending = { at: Date.now() + this.#ms, fail }
       this.#pending.add(entry)
       this.#timer ??= this.#start()
       promise.then(
         (value) => {
-          this.#pending.delete(entry)
-          resolve(value)
+          if (!this.#pending.delete(entry)) return // already failed with TIMEOUT
+          if (!onValue) return resolve(value as unknown as U)
+          try {
+            resolve(onValue(value))
+          } catch (thrown) {
+            reject(thrown)
+          }
         },
         (err: unknown) => {
-          this.#pending.delete(entry)
-          reject(err)
+          if (this.#pending.delete(entry)) fail(err)
         },
       )
     })
@@ -70,7 +87,7 @@ export class Deadlines {
   #expire(late: Pending[]): void {
     for (const entry of late) {
       if (!this.#pending.delete(entry)) continue // answered meanwhile
-      entry.reject(
+      entry.fail(
         new RedisKitError('TIMEOUT', `${this.#what} timed out after ${this.#ms} ms (its outcome is unknown)`),
       )
     }

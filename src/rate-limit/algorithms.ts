@@ -4,6 +4,7 @@
  * same commands, same order, same IEEE arithmetic, same integer formatting.
  */
 import type { ScriptContext } from '../stores/types.js'
+import { type LogState, logExpire, logPush, readLog, retryOf } from './sliding-log.js'
 
 const MAX = 9e15
 
@@ -44,88 +45,26 @@ type Commit = (
   rejected: boolean,
 ) => void
 
-interface Entry {
-  cum: number
-  cost: number
-  rejected: boolean
-  score: number
-}
-
-const ENTRY = /^(\d+):(\d+):(\d+)(:r)?$/
-
-/** A sliding log entry, 'score:cum:cost' (':r' for rejections), or undefined when not one. */
-function logEntry(m: string | null | undefined): Entry | undefined {
-  if (m == null) return undefined
-  const match = ENTRY.exec(m)
-  if (!match) return undefined
-  const score = Number(match[1])
-  const cum = Number(match[2])
-  const cost = Number(match[3])
-  if (score > MAX || cum > MAX || cost > cum) return undefined
-  return { cum, cost, rejected: match[4] !== undefined, score }
-}
-
-/** What a sliding log holds now: its oldest live entry, its newest, the units used, corrupt or not. */
-export interface LogState {
-  o: Entry | undefined
-  n: Entry | undefined
-  used: number
-  corrupt: boolean
-}
-
-/**
- * Reads a sliding log (the twin of LOG_LUA's log_read): drops expired entries from the tail,
- * then reads the newest. A log it cannot read is corrupt (then `n` is undefined, `used` 0).
- */
-export function readLog(redis: ScriptContext, key: string, t: number, w: number): LogState {
-  let tail = redis.lindex(key, -1)
-  let o = logEntry(tail)
-  while (o && o.score <= t - w) {
-    redis.rpop(key)
-    tail = redis.lindex(key, -1)
-    o = logEntry(tail)
-  }
-  const head = tail === null ? null : redis.lindex(key, 0)
-  const n = logEntry(head)
-  if ((tail !== null && !o) || (head !== null && !n) || (o && n && n.cum < o.cum)) {
-    return { o, n: undefined, used: 0, corrupt: true }
-  }
-  return { o, n, used: o && n ? n.cum - (o.cum - o.cost) : 0, corrupt: false }
-}
-
-/** When enough units leave the window for `need` more (LOG_LUA's log_retry): w when unknown. */
-export function retryOf(
-  redis: ScriptContext,
-  key: string,
-  log: LogState,
-  need: number,
-  w: number,
-  t: number,
-) {
-  const { o } = log
-  if (!o || log.corrupt) return w
-  const rows = redis.lrange(key, -need, -1)
-  const target = o.cum - o.cost + need
-  for (let j = rows.length - 1; j >= 0; j--) {
-    const e = logEntry(rows[j])
-    if (e && e.cum >= target) return e.score + w - t
-  }
-  return w
-}
-
 const slidingRead: Read = ({ redis, t }, key, limit, w, _burst, cost) => {
   const log = readLog(redis, key, t, w)
   const { n, used } = log
-  const s: State = { allowed: used + cost <= limit, remaining: Math.max(0, limit - used), reset: 0, used, n }
-  if (log.corrupt) s.corrupt = true
+  const s: State = {
+    allowed: used + cost <= limit,
+    remaining: Math.max(0, limit - used),
+    reset: 0,
+    used,
+    log,
+  }
   if (used > 0) s.reset = n!.score + w - t
-  if (!s.allowed) s.retry = retryOf(redis, key, log, used + cost - limit, w, t)
+  if (!s.allowed) s.retry = retryOf(redis, key, log.base, used + cost - limit, w, t)
   return s
 }
 
 const slidingCommit: Commit = ({ redis, t }, key, limit, w, _burst, cost, s, rejected) => {
-  if (s.corrupt) redis.del([key])
-  const n = s.n as Entry | undefined
+  const log = s.log as LogState
+  if (log.corrupt) redis.del([key])
+  const n = log.n
+  let ns = n?.score
   let score = t
   let cum = cost
   let total = cost
@@ -135,10 +74,11 @@ const slidingCommit: Commit = ({ redis, t }, key, limit, w, _burst, cost, s, rej
     if (rejected && n.rejected && n.score > t - w) {
       redis.lpop(key)
       total = n.cost + cost
+      ns = undefined // the pop may have emptied the list, and so dropped its expiry
     }
   }
-  redis.lpush(key, [`${int(score)}:${int(cum)}:${int(total)}${rejected ? ':r' : ''}`])
-  redis.pexpire(key, score + w - t)
+  logPush(redis, key, { score, cum, total, rejected }, log.os, log.base)
+  logExpire(redis, key, ns, score, t, w)
   s.remaining = Math.max(0, limit - (s.used as number) - cost)
   s.reset = score + w - t
 }

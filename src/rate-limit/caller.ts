@@ -68,26 +68,45 @@ export class StoreCaller {
     return this.#downSince !== 0
   }
 
-  async eval<R extends ScriptReply>(
+  // not async: the deadline's own promise carries the outcome (one promise per check, not two)
+  eval<R extends ScriptReply>(
     script: Script<R>,
     keys: readonly string[],
     args: readonly StoreValue[],
   ): Promise<Outcome<R>> {
     const skip = this.#skip()
-    if (skip) return { ok: false, error: skip }
-    const probe = this.#open
-    if (probe) this.#probing = true
+    if (skip) return Promise.resolve({ ok: false, error: skip })
+    let sent: Promise<R>
     try {
-      const reply = await this.#deadlines.bound(this.#target.eval(script, keys, args))
-      this.#success()
-      return { ok: true, reply }
+      sent = this.#target.eval(script, keys, args)
     } catch (err) {
-      if (!isOutage(err)) throw err
-      this.#failure(err, probe)
-      return { ok: false, error: err }
-    } finally {
-      if (probe) this.#probing = false
+      sent = Promise.reject(err)
     }
+    if (!this.#open) return this.#deadlines.bound(sent, this.#answered, this.#failed) as Promise<Outcome<R>>
+    this.#probing = true
+    return this.#deadlines.bound(
+      sent,
+      (reply) => {
+        this.#probing = false
+        return this.#answered(reply) as Outcome<R>
+      },
+      (err) => {
+        this.#probing = false
+        return this.#failed(err, true) as Outcome<R>
+      },
+    )
+  }
+
+  readonly #answered = (reply: unknown): Outcome<unknown> => {
+    this.#success()
+    return { ok: true, reply }
+  }
+
+  /** An outage becomes an outcome; anything else is a bug and is thrown. */
+  readonly #failed = (err: unknown, probe = false): Outcome<unknown> => {
+    if (!isOutage(err)) throw err
+    this.#failure(err, probe)
+    return { ok: false, error: err }
   }
 
   /** Why the store is not asked now, or undefined to ask it. */

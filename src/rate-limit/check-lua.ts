@@ -66,32 +66,31 @@ local commit = {}
 
 -- The sliding log (see LOG_LUA): expired entries leave from the tail as they are seen.
 function read.s(key, limit, w, burst, cost)
-  local o, n, used, corrupt = log_read(key, t, w)
-  local s = {used = used, n = n, corrupt = corrupt}
+  local used, corrupt, base, os, ns, nc, nk, nr = log_read(key, t, w)
+  local s = {used = used, corrupt = corrupt, base = base, os = os, ns = ns, nc = nc, nk = nk, nr = nr}
   s.allowed = used + cost <= limit
   s.remaining = math.max(0, limit - used)
   s.reset = 0
-  if used > 0 then s.reset = n.score + w - t end
-  if not s.allowed then s.retry = log_retry(key, o, corrupt, used + cost - limit, w, t) end
+  if used > 0 then s.reset = ns + w - t end
+  if not s.allowed then s.retry = log_retry(key, base, used + cost - limit, w, t) end
   return s
 end
 
 function commit.s(key, limit, w, burst, cost, s, rejected)
   if s.corrupt then redis.call('DEL', key) end
-  local n = s.n
+  local ns = s.ns
   local score, cum, total = t, cost, cost
-  if n then
-    if n.score > score then score = n.score end
-    cum = n.cum + cost
-    if rejected and n.rejected and n.score > t - w then
+  if ns then
+    if ns > score then score = ns end
+    cum = s.nc + cost
+    if rejected and s.nr and ns > t - w then
       redis.call('LPOP', key)
-      total = n.cost + cost
+      total = s.nk + cost
+      ns = nil -- the pop may have emptied the list, and so dropped its expiry
     end
   end
-  local member = string.format('%d:%d:%d', score, cum, total)
-  if rejected then member = member .. ':r' end
-  redis.call('LPUSH', key, member)
-  redis.call('PEXPIRE', key, score + w - t)
+  log_push(key, score, cum, total, s.os, s.base, rejected)
+  log_expire(key, ns, score, t, w)
   s.remaining = math.max(0, limit - s.used - cost)
   s.reset = score + w - t
 end

@@ -13,7 +13,7 @@ import { LocalLimits, share } from './local.js'
 import type { Policy, ResolvedOptions } from './options.js'
 import { decode, fromBlockList, unavailable } from './result.js'
 import { checkScript } from './scripts.js'
-import { slidingScript } from './sliding-script.js'
+import { slidingReply, slidingScript } from './sliding-script.js'
 import type { RateLimitEvents, RateLimitResult, RateLimitStats, RateLimitStoreErrorPolicy } from './types.js'
 
 export interface AnalyticsConfig {
@@ -80,8 +80,6 @@ export class Engine {
         return fromBlockList(hit, now)
       }
     }
-    const keys = this.keysOf(d)
-    const limitKeys = this.limitKeys(keys.root, d.policies)
     const a = d.analytics
     const sent = Date.now()
     let outcome: Outcome<number[]>
@@ -89,13 +87,16 @@ export class Engine {
       // check(key, limit, window): no block key (only named limiters block), one sliding limit
       const p = d.policies[0]!
       const cost = p.cost ?? d.cost
-      outcome = await this.caller.eval(slidingScript, limitKeys, [
-        '',
-        p.wire[1],
-        p.wire[2],
-        cost === 1 ? '1' : String(cost),
-      ])
+      const key = this.#layout.limit(this.#layout.root('', d.id), p.algorithm, p.windowMs)
+      const sliding = await this.caller.eval(
+        slidingScript,
+        [key],
+        ['', p.wire[1], p.wire[2], cost === 1 ? '1' : String(cost)],
+      )
+      outcome = sliding.ok ? { ok: true, reply: slidingReply(sliding.reply) } : sliding
     } else {
+      const keys = this.keysOf(d)
+      const limitKeys = this.limitKeys(keys.root, d.policies)
       const script = checkScript(d.policies.length, a !== undefined)
       const scriptKeys = a ? [keys.block, keys.stats!, keys.top!, ...limitKeys] : [keys.block, ...limitKeys]
       outcome = await this.caller.eval(script, scriptKeys, argv(d, a ? a.retentionMs + a.bucketMs : 0, 1))
@@ -120,7 +121,9 @@ export class Engine {
     }
     this.stats.local++
     const localScript = checkScript(d.policies.length, false)
-    const reply = await this.local.run(localScript, [keys.block, ...limitKeys], argv(d, 0, d.instances))
+    const keys = this.keysOf(d)
+    const localKeys = [keys.block, ...this.limitKeys(keys.root, d.policies)]
+    const reply = await this.local.run(localScript, localKeys, argv(d, 0, d.instances))
     const { result } = decode(reply, d.policies, 'local', withPolicies)
     this.#count(result)
     return result

@@ -51,15 +51,19 @@ export class KeyLayout {
     this.base = `${prefix}rate-limit:`
   }
 
+  /** The root of `id`'s keys in namespace `ns` without analytics (see `of`). */
+  root(ns: string, id: string): string {
+    return `${this.base}{${ns}:${escapeId(id)}}:`
+  }
+
   /** The keys of `id` in namespace `ns`; with `shards`, the analytics keys of `bucket` too. */
   of(ns: string, id: string, shards = 0, bucket = 0): IdKeys {
-    const safe = escapeId(id)
     if (shards === 0) {
-      const root = `${this.base}{${ns}:${safe}}:`
+      const root = this.root(ns, id)
       return { root, block: `${root}b` }
     }
     const tag = `${this.base}{${ns}~${shardOf(id, shards)}}:`
-    const root = `${tag}${safe}:`
+    const root = `${tag}${escapeId(id)}:`
     return { root, block: `${root}b`, stats: `${tag}stats:${bucket}`, top: `${tag}top:${bucket}` }
   }
 

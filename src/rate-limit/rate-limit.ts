@@ -8,7 +8,7 @@ import { invalidArgument, RedisKitError } from '../errors.js'
 import { Emitter } from '../internal/events.js'
 import { parseOptions } from '../internal/options.js'
 import type { Store } from '../stores/types.js'
-import { Engine } from './engine.js'
+import { type Decision, Engine } from './engine.js'
 import { KeyLayout } from './keys.js'
 import { createLimiter } from './limiter.js'
 import {
@@ -78,7 +78,9 @@ export function createRateLimit(store: Store, options: RateLimitOptions = {}): R
   }
   // the seeds call check() with a handful of (limit, window) pairs: resolve each once
   const seedCache = new Map<string, Policy[]>()
+  let last: { limit: unknown; window: unknown; policies: Policy[] } | undefined
   const seedPolicies = (limit: number, window: number): Policy[] => {
+    if (last && last.limit === limit && last.window === window) return last.policies
     if (typeof limit !== 'number') return [toPolicy({ limit, window }, 'check')] // throws
     const cacheKey = `${limit}|${typeof window}|${window}`
     let policies = seedCache.get(cacheKey)
@@ -87,6 +89,7 @@ export function createRateLimit(store: Store, options: RateLimitOptions = {}): R
       if (seedCache.size >= 1000) seedCache.clear()
       seedCache.set(cacheKey, policies)
     }
+    last = { limit, window, policies }
     return policies
   }
   const common = {
@@ -97,22 +100,20 @@ export function createRateLimit(store: Store, options: RateLimitOptions = {}): R
   }
 
   return {
-    async check(key, limit, windowSeconds, checkOptions) {
-      ensureOpen()
-      const id = identifier(key, 'key')
-      const policies = seedPolicies(limit, windowSeconds)
-      const cost = checkOptions?.cost === undefined ? 1 : checkCost(checkOptions.cost, policies[0]!)
-      const { onStoreError, instances, chargeRejected } = opts
-      return engine.decide({
-        ns: '',
-        id,
-        policies,
-        cost,
-        peek: false,
-        onStoreError,
-        instances,
-        chargeRejected,
-      })
+    // not async (the hot path: one promise fewer per check); bad arguments still reject
+    check(key, limit, windowSeconds, checkOptions) {
+      let decision: Decision
+      try {
+        ensureOpen()
+        const id = identifier(key, 'key')
+        const policies = seedPolicies(limit, windowSeconds)
+        const cost = checkOptions?.cost === undefined ? 1 : checkCost(checkOptions.cost, policies[0]!)
+        const { onStoreError, instances, chargeRejected } = opts
+        decision = { ns: '', id, policies, cost, peek: false, onStoreError, instances, chargeRejected }
+      } catch (err) {
+        return Promise.reject(err)
+      }
+      return engine.decide(decision)
     },
     async checkAll(rawId, limits, checkOptions = {}) {
       ensureOpen()

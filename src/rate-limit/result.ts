@@ -69,6 +69,14 @@ export function decode(
     const results = policies.map((p) => policyResult(p, false, 0, now, blockMs, blockMs, 'blocked', source))
     return { result: combine(results, withPolicies), now, retryMs: blockMs, reason: 'blocked' }
   }
+  if (policies.length === 1 && !withPolicies) {
+    // one limit (check(), a named limiter): no arrays, no combining
+    const allowed = reply[2] === 1
+    const retry = reply[5]!
+    const reason = allowed ? 'ok' : 'limit'
+    const result = policyResult(policies[0]!, allowed, reply[3]!, now, reply[4]!, retry, reason, source)
+    return status === 0 ? { result, now, reason, retryMs: retry } : { result, now, reason }
+  }
   let retryMs = 0
   const results = policies.map((p, i) => {
     const [allowed, remaining, resetMs, retry] = reply.slice(2 + i * 4, 6 + i * 4) as number[]

@@ -65,11 +65,15 @@ export class Connection {
     if (this.closed) return Promise.reject(new RedisKitError('CLOSED', 'the Redis store is closed'))
     const pending =
       this.client.status === 'ready' ? this.#issue(argv, buffer, on) : this.#issueWhenReady(argv, buffer, on)
-    return pending.then(parse, (err: unknown) => {
-      const error = toKitError(err, argv[0])
-      if (error.code === 'TIMEOUT') this.#resetAfterTimeout()
-      throw error
-    })
+    // one handler per outcome settles the in-flight count too (one promise per call, not two)
+    return pending.then(
+      parse ? (reply: unknown) => parse(this.#settled(reply)) : this.#settled,
+      (err: unknown) => {
+        const error = toKitError(this.#unsettled(err), argv[0])
+        if (error.code === 'TIMEOUT') this.#resetAfterTimeout()
+        throw error
+      },
+    )
   }
 
   /**
@@ -89,8 +93,14 @@ export class Connection {
     buffer: boolean,
     on: Client | Redis,
   ): Promise<unknown> {
-    await this.whenReady()
-    return this.#issue(argv, buffer, on)
+    try {
+      await this.whenReady()
+      return this.#issue(argv, buffer, on)
+    } catch (err) {
+      // not issued, so not counted in: send's handler will count it out
+      if (this.#options.adaptivePipelining === true) this.#inFlight++
+      throw err
+    }
   }
 
   #issue(argv: readonly [string, ...Arg[]], buffer: boolean, on: Client | Redis): Promise<unknown> {
@@ -106,10 +116,7 @@ export class Connection {
       ]
       sent = named ? named.apply(on, wire.slice(1)) : on.callBuffer.apply(on, wire as never)
     } else sent = on.call.apply(on, wire as never) as Promise<unknown>
-    if (adaptive) {
-      this.#inFlight++
-      sent = sent.then(this.#settled, this.#failed)
-    }
+    if (adaptive) this.#inFlight++ // until send's handlers see the outcome
     return this.#bounded(sent, argv[0])
   }
 
@@ -145,13 +152,13 @@ export class Connection {
   }
 
   readonly #settled = (reply: unknown): unknown => {
-    this.#inFlight--
+    if (this.#options.adaptivePipelining === true) this.#inFlight--
     return reply
   }
 
-  readonly #failed = (err: unknown): never => {
-    this.#inFlight--
-    throw err
+  #unsettled(err: unknown): unknown {
+    if (this.#options.adaptivePipelining === true) this.#inFlight--
+    return err
   }
 
   readonly #uncork = (): void => {

@@ -44,4 +44,31 @@ describe('Deadlines', () => {
     await expect(deadlines.bound(Promise.resolve(7))).resolves.toBe(7)
     await expect(deadlines.bound(Promise.reject(new Error('boom')))).rejects.toThrow('boom')
   })
+
+  it('with handlers: answers, failures and TIMEOUTs go through them; a late answer does not', async () => {
+    const deadlines = new Deadlines(20, 'test call')
+    const seen: unknown[] = []
+    const onValue = (v: number) => {
+      seen.push(v)
+      return `value ${v}`
+    }
+    const onError = (err: unknown) =>
+      isKitError(err, 'TIMEOUT') ? 'timeout' : `error ${(err as Error).message}`
+    await expect(deadlines.bound(Promise.resolve(7), onValue, onError)).resolves.toBe('value 7')
+    await expect(deadlines.bound(Promise.reject(new Error('boom')), onValue, onError)).resolves.toBe(
+      'error boom',
+    )
+    let answer: (v: number) => void = () => {}
+    const late = new Promise<number>((resolve) => {
+      answer = resolve
+    })
+    await expect(deadlines.bound(late, onValue, onError)).resolves.toBe('timeout')
+    answer(8)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(seen).toEqual([7]) // 8 came after the TIMEOUT: never handled
+    const thrown = deadlines.bound(Promise.resolve(1), () => {
+      throw new Error('handler failed')
+    })
+    await expect(thrown).rejects.toThrow('handler failed')
+  })
 })

@@ -8,7 +8,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { blockScript, checkScript, MAX_LIMITS } from '../../src/rate-limit/scripts.js'
-import { slidingScript } from '../../src/rate-limit/sliding-script.js'
+import { slidingReply, slidingScript } from '../../src/rate-limit/sliding-script.js'
 import { createRedisStore, type RedisStore } from '../../src/stores/index.js'
 import { createMemoryStore } from '../../src/stores/memory/index.js'
 import { redisUrl } from '../support/env.js'
@@ -173,7 +173,10 @@ describe('rate-limit scripts: Lua on Redis ↔ twin on memory', () => {
               ['{k}:b', '{k}:log'],
               [t!, 'c', '0', '0', 'id', 's', limit!, w, limit!, cost!],
             )
-            expect(lean).toEqual(full)
+            expect(slidingReply(lean)).toEqual(full)
+            expect(await a.lrange('{k}:log', 0, -1)).toEqual(await b.lrange('{k}:log', 0, -1))
+            // the same expiry, give or take the real milliseconds between the two calls
+            expect(Math.abs((await a.pttl('{k}:log')) - (await b.pttl('{k}:log')))).toBeLessThan(100)
           }
           await a.close()
           await b.close()
