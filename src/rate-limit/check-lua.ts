@@ -66,8 +66,8 @@ local commit = {}
 
 -- The sliding log (see LOG_LUA): expired entries leave from the tail as they are seen.
 function read.s(key, limit, w, burst, cost)
-  local used, corrupt, base, os, ns, nc, nk, nr = log_read(key, t, w)
-  local s = {used = used, corrupt = corrupt, base = base, os = os, ns = ns, nc = nc, nk = nk, nr = nr}
+  local used, corrupt, base, os, ns, nc, nk, nr, na = log_read(key, t, w)
+  local s = {used = used, corrupt = corrupt, base = base, os = os, ns = ns, nc = nc, nk = nk, nr = nr, na = na}
   s.allowed = used + cost <= limit
   s.remaining = math.max(0, limit - used)
   s.reset = 0
@@ -79,6 +79,7 @@ end
 function commit.s(key, limit, w, burst, cost, s, rejected)
   if s.corrupt then redis.call('DEL', key) end
   local ns = s.ns
+  local prev = s.na and ns
   local score, cum, total = t, cost, cost
   if ns then
     if ns > score then score = ns end
@@ -86,11 +87,11 @@ function commit.s(key, limit, w, burst, cost, s, rejected)
     if rejected and s.nr and ns > t - w then
       redis.call('LPOP', key)
       total = s.nk + cost
-      ns = nil -- the pop may have emptied the list, and so dropped its expiry
+      prev = nil -- the pop may have emptied the list, and so dropped its expiry
     end
   end
   log_push(key, score, cum, total, s.os, s.base, rejected)
-  log_expire(key, ns, score, t, w)
+  log_expire(key, prev, score, t, w)
   s.remaining = math.max(0, limit - s.used - cost)
   s.reset = score + w - t
 end

@@ -125,8 +125,9 @@ export function logPush(
 /**
  * LOG_LUA's log_expire: the key outlives its newest entry's window. Its expiry moves only when
  * the newest score enters a new eighth of a window, to two eighths past it, so a busy key pays one
- * PEXPIRE per eighth of a window. `ns`: the newest score before this write, undefined when the
- * key may be new (then the expiry is always set).
+ * PEXPIRE per eighth of a window. `ns`: the newest score before this write when that entry has an
+ * age (so its write followed this rule); undefined when the key may be new or was written by
+ * 0.1.0 (then the expiry is always set).
  */
 export function logExpire(
   redis: ScriptContext,

@@ -42,13 +42,13 @@ local function entry(m)
 end
 
 -- units used, corrupt, units before the oldest live entry, its score, and the newest entry's
--- score, total, cost and rejected flag (nil when empty or corrupt); drops expired entries
+-- score, total, cost, rejected flag and age (nil when empty or corrupt); drops expired entries
 local function log_read(key, t, w)
   local head = redis.call('LINDEX', key, 0)
   if not head then return 0, false end
   local ns, nc, nk, nr, age, live = entry(head)
   if not ns then return 0, true end
-  if age and ns - age > t - w then return live, false, nc - live, ns - age, ns, nc, nk, nr end
+  if age and ns - age > t - w then return live, false, nc - live, ns - age, ns, nc, nk, nr, age end
   local tail = redis.call('LINDEX', key, -1)
   local os, oc, ok = entry(tail)
   while os and os <= t - w do
@@ -58,7 +58,7 @@ local function log_read(key, t, w)
   end
   if not tail then return 0, false end
   if not os or nc < oc then return 0, true end
-  return nc - (oc - ok), false, oc - ok, os, ns, nc, nk, nr
+  return nc - (oc - ok), false, oc - ok, os, ns, nc, nk, nr, age
 end
 
 -- when enough units leave the window for need more (w when unknown)
@@ -83,7 +83,8 @@ local function log_push(key, score, cum, total, os, base, rejected)
 end
 
 -- the key outlives its newest entry's window: its expiry moves when the newest score enters a new
--- eighth of a window (ns: the newest score before this write, nil when the key may be new)
+-- eighth of a window (ns: the newest score before this write when that entry has an age, so its
+-- write followed this rule; nil when the key may be new or was written by 0.1.0)
 local function log_expire(key, ns, score, t, w)
   local q = math.ceil(w / 8)
   local k = math.floor((score + w) / q)
@@ -101,7 +102,7 @@ end
 local key, limit, w, cost = KEYS[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local MAX = 9e15
 ${LOG_LUA}
-local used, corrupt, base, os, ns, nc = log_read(key, t, w)
+local used, corrupt, base, os, ns, nc, _, _, na = log_read(key, t, w)
 if used + cost > limit then
   local reset = 0
   if used > 0 then reset = ns + w - t end
@@ -115,7 +116,7 @@ if ns then
   cum = nc + cost
 end
 log_push(key, score, cum, cost, os, base, false)
-log_expire(key, ns, score, t, w)
+log_expire(key, na and ns, score, t, w)
 return string.format('1:%d:1:%d:%d:0', t, math.max(0, limit - used - cost), score + w - t)`
 
 /** The twin of SLIDING_LUA: the same commands in the same order. */
@@ -142,7 +143,7 @@ export function runSliding(redis: ScriptContext, [key]: string[], [now, l, win, 
     cum = n.cum + cost
   }
   logPush(redis, key!, { score, cum, total: cost, rejected: false }, log.os, log.base)
-  logExpire(redis, key!, n?.score, score, t, w)
+  logExpire(redis, key!, n?.age === undefined ? undefined : n.score, score, t, w)
   return `1:${t}:1:${Math.max(0, limit - used - cost)}:${score + w - t}:0`
 }
 

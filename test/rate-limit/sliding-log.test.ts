@@ -97,6 +97,14 @@ for (const kind of ['memory', 'redis'] as const) {
       expect(ttl).toBeLessThanOrEqual(W + 20_000)
     })
 
+    it('a log written by 0.1.0 (no ages) gets its expiry moved by the first write', async () => {
+      await store.del([KEY])
+      await store.lpush(KEY, [`${T}:1:1`])
+      await store.pexpire(KEY, W) // 0.1.0: one window after the newest entry
+      await lean(store, T + 1_000, 100) // the same eighth as the old entry
+      expect(await store.pttl(KEY)).toBeGreaterThan(W + 19_000 - 5_000)
+    })
+
     it('a charged rejection that empties the list still leaves the key an expiry', async () => {
       await store.del([KEY])
       await store.lpush(KEY, [`${T}:1:1:r`])
