@@ -149,16 +149,17 @@ export function runSliding(redis: ScriptContext, [key]: string[], [now, l, win, 
 
 /** SLIDING_LUA's reply ('1:…:0', non-negative integers) as the check script's numbers. */
 export function slidingReply(reply: string): number[] {
-  const out: number[] = []
+  const out = [0, 0, 0, 0, 0, 0]
+  let field = 0
   let n = 0
   for (let i = 0; i < reply.length; i++) {
     const c = reply.charCodeAt(i)
     if (c === 58) {
-      out.push(n)
+      out[field++] = n
       n = 0
     } else n = n * 10 + c - 48
   }
-  out.push(n)
+  out[field] = n
   return out
 }
 

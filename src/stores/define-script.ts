@@ -74,6 +74,9 @@ export function prepareScriptCall(
     slot = s
   }
   if (!Array.isArray(args)) throw invalidArgument(`script ${script.name}: args must be an array`)
+  let text = true
+  for (let i = 0; i < args.length && text; i++) text = typeof args[i] === 'string'
+  if (text) return args as string[] // the common case: nothing to convert, nothing to copy
   return args.map((arg, i) => {
     if (typeof arg === 'string') return arg
     if (typeof arg === 'number' && Number.isFinite(arg)) return String(arg)

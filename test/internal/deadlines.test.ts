@@ -45,6 +45,19 @@ describe('Deadlines', () => {
     await expect(deadlines.bound(Promise.reject(new Error('boom')))).rejects.toThrow('boom')
   })
 
+  it('only the calls that never answer time out, wherever they sit among answered ones', async () => {
+    const deadlines = new Deadlines(20, 'test call', 5)
+    const never = () => new Promise<number>(() => {})
+    const first = [deadlines.bound(never()), deadlines.bound(Promise.resolve(1)), deadlines.bound(never())]
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    const later = [deadlines.bound(Promise.resolve(2)), deadlines.bound(never())]
+    const settled = await Promise.allSettled([...first, ...later])
+    const outcome = settled.map((s) =>
+      s.status === 'fulfilled' ? s.value : isKitError(s.reason, 'TIMEOUT') ? 'TIMEOUT' : s.reason,
+    )
+    expect(outcome).toEqual(['TIMEOUT', 1, 'TIMEOUT', 2, 'TIMEOUT'])
+  })
+
   it('with handlers: answers, failures and TIMEOUTs go through them; a late answer does not', async () => {
     const deadlines = new Deadlines(20, 'test call')
     const seen: unknown[] = []
