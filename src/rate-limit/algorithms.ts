@@ -64,7 +64,7 @@ const slidingCommit: Commit = ({ redis, t }, key, limit, w, _burst, cost, s, rej
   const log = s.log as LogState
   if (log.corrupt) redis.del([key])
   const n = log.n
-  let prev = n?.age === undefined ? undefined : n.score
+  let newest = n
   let score = t
   let cum = cost
   let total = cost
@@ -74,11 +74,11 @@ const slidingCommit: Commit = ({ redis, t }, key, limit, w, _burst, cost, s, rej
     if (rejected && n.rejected && n.score > t - w) {
       redis.lpop(key)
       total = n.cost + cost
-      prev = undefined // the pop may have emptied the list, and so dropped its expiry
+      newest = undefined // the pop may have emptied the list, and so dropped its expiry
     }
   }
-  logPush(redis, key, { score, cum, total, rejected }, log.os, log.base)
-  logExpire(redis, key, prev, score, t, w)
+  logPush(redis, key, score, cum, total, log.os, log.base, rejected)
+  logExpire(redis, key, newest, score, t, w)
   s.remaining = Math.max(0, limit - (s.used as number) - cost)
   s.reset = score + w - t
 }

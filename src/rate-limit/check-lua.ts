@@ -79,7 +79,6 @@ end
 function commit.s(key, limit, w, burst, cost, s, rejected)
   if s.corrupt then redis.call('DEL', key) end
   local ns = s.ns
-  local prev = s.na and ns
   local score, cum, total = t, cost, cost
   if ns then
     if ns > score then score = ns end
@@ -87,11 +86,11 @@ function commit.s(key, limit, w, burst, cost, s, rejected)
     if rejected and s.nr and ns > t - w then
       redis.call('LPOP', key)
       total = s.nk + cost
-      prev = nil -- the pop may have emptied the list, and so dropped its expiry
+      ns = nil -- the pop may have emptied the list, and so dropped its expiry
     end
   end
   log_push(key, score, cum, total, s.os, s.base, rejected)
-  log_expire(key, prev, score, t, w)
+  log_expire(key, ns, s.na, score, t, w)
   s.remaining = math.max(0, limit - s.used - cost)
   s.reset = score + w - t
 end

@@ -106,11 +106,13 @@ export function retryOf(
 export function logPush(
   redis: ScriptContext,
   key: string,
-  entry: { score: number; cum: number; total: number; rejected: boolean },
+  score: number,
+  cum: number,
+  total: number,
   os: number | undefined,
   base: number | undefined,
+  rejected: boolean,
 ) {
-  const { score, cum, total } = entry
   let age = 0
   let live = total
   if (os !== undefined) {
@@ -118,27 +120,27 @@ export function logPush(
     live = cum - (base as number)
   }
   redis.lpush(key, [
-    `${int(score)}:${int(cum)}:${int(total)}:${int(age)}:${int(live)}${entry.rejected ? ':r' : ''}`,
+    `${int(score)}:${int(cum)}:${int(total)}:${int(age)}:${int(live)}${rejected ? ':r' : ''}`,
   ])
 }
 
 /**
  * LOG_LUA's log_expire: the key outlives its newest entry's window. Its expiry moves only when
  * the newest score enters a new eighth of a window, to two eighths past it, so a busy key pays one
- * PEXPIRE per eighth of a window. `ns`: the newest score before this write when that entry has an
- * age (so its write followed this rule); undefined when the key may be new or was written by
- * 0.1.0 (then the expiry is always set).
+ * PEXPIRE per eighth of a window. `newest`: the newest entry before this write, undefined when the
+ * key may be new. Its expiry is trusted only when it has an age (its write followed this rule, not
+ * 0.1.0's).
  */
 export function logExpire(
   redis: ScriptContext,
   key: string,
-  ns: number | undefined,
+  newest: Entry | undefined,
   score: number,
   t: number,
   w: number,
 ) {
   const q = Math.ceil(w / 8)
   const k = Math.floor((score + w) / q)
-  if (ns !== undefined && Math.floor((ns + w) / q) === k) return
+  if (newest?.age !== undefined && Math.floor((newest.score + w) / q) === k) return
   redis.pexpire(key, (k + 2) * q - t)
 }

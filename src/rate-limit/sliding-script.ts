@@ -15,8 +15,9 @@ import type { ScriptContext } from '../stores/types.js'
 import { logExpire, logPush, readLog, retryOf } from './sliding-log.js'
 
 /**
- * The sliding log in Lua, shared by SLIDING_LUA and CHECK_LUA (its twin: sliding-log.ts). Needs `MAX` in scope. The log is a list,
- * newest first, with the expired entries gone from the tail. An entry is
+ * The sliding log in Lua, shared by SLIDING_LUA and CHECK_LUA (its twin: sliding-log.ts). Needs
+ * `MAX` in scope. The log is a list, newest first, with the expired entries gone from the tail.
+ * An entry is
  * 'score:cum:cost:age:live' (':r' appended for rejections): its time, the running total, its
  * units, and when it was written, how old the oldest live entry was and the units then in the
  * window. While that oldest entry is still live, the newest entry alone gives the units used.
@@ -83,12 +84,12 @@ local function log_push(key, score, cum, total, os, base, rejected)
 end
 
 -- the key outlives its newest entry's window: its expiry moves when the newest score enters a new
--- eighth of a window (ns: the newest score before this write when that entry has an age, so its
--- write followed this rule; nil when the key may be new or was written by 0.1.0)
-local function log_expire(key, ns, score, t, w)
+-- eighth of a window (ns, na: the newest entry's score and age before this write, nil when the key
+-- may be new; its expiry is trusted only with an age, i.e. not written by 0.1.0)
+local function log_expire(key, ns, na, score, t, w)
   local q = math.ceil(w / 8)
   local k = math.floor((score + w) / q)
-  if ns and math.floor((ns + w) / q) == k then return end
+  if ns and na and math.floor((ns + w) / q) == k then return end
   redis.call('PEXPIRE', key, (k + 2) * q - t)
 end`
 
@@ -116,7 +117,7 @@ if ns then
   cum = nc + cost
 end
 log_push(key, score, cum, cost, os, base, false)
-log_expire(key, na and ns, score, t, w)
+log_expire(key, ns, na, score, t, w)
 return string.format('1:%d:1:%d:%d:0', t, math.max(0, limit - used - cost), score + w - t)`
 
 /** The twin of SLIDING_LUA: the same commands in the same order. */
@@ -142,8 +143,8 @@ export function runSliding(redis: ScriptContext, [key]: string[], [now, l, win, 
     if (n.score > score) score = n.score
     cum = n.cum + cost
   }
-  logPush(redis, key!, { score, cum, total: cost, rejected: false }, log.os, log.base)
-  logExpire(redis, key!, n?.age === undefined ? undefined : n.score, score, t, w)
+  logPush(redis, key!, score, cum, cost, log.os, log.base, false)
+  logExpire(redis, key!, n, score, t, w)
   return `1:${t}:1:${Math.max(0, limit - used - cost)}:${score + w - t}:0`
 }
 

@@ -103,8 +103,18 @@ describe('RedisStore write batching', () => {
         }),
       )
       expect(pairs).toEqual(Array.from({ length: 200 }, (_, i) => `v${i}`))
+      // every call counted in is counted out, replies and errors alike: once all have settled,
+      // a lone call is written at once, not corked
+      await store.set(`${key}:text`, 'not a number')
+      const failed = await Promise.allSettled(
+        Array.from({ length: 50 }, () => store.incrby(`${key}:text`, 1)),
+      )
+      expect(failed.every((r) => r.status === 'rejected')).toBe(true)
+      const before = corks
+      await store.get(key)
+      expect(corks).toBe(before)
     } finally {
-      await store.del([key, ...Array.from({ length: 200 }, (_, i) => `${key}:${i}`)])
+      await store.del([key, `${key}:text`, ...Array.from({ length: 200 }, (_, i) => `${key}:${i}`)])
       await store.close()
     }
   })
