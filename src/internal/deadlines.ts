@@ -1,35 +1,40 @@
 /**
  * Deadlines without a timer per call, for hot paths (every FailoverStore call, every rate-limit
  * check): a setTimeout and a Promise.race per call cost ~3 µs, about 7% of a whole round trip to
- * a local Redis. Instead, pending calls sit in a queue in the order they started (one deadline for
- * all: the order they expire; a settled call is only marked) that one sweep (an unref'd interval,
- * running only while calls are pending) checks from its head every `sweepMs` (default `ms / 4`),
- * on the monotonic clock: a late call is
- * rejected with TIMEOUT between `ms` and `ms + sweepMs` after it started. The work itself is not
- * cancelled (its reply is ignored).
+ * a local Redis. Instead, pending calls sit in a linked list in the order they started (one
+ * deadline for all: the order they expire), which one sweep (an unref'd interval, running only
+ * while calls are pending) checks from its head every `sweepMs` (default `ms / 4`), on the
+ * monotonic clock: a late call is rejected with TIMEOUT between `ms` and `ms + sweepMs` after it
+ * started. The work itself is not cancelled (its reply is ignored).
+ *
+ * A call leaves the list as soon as it settles: nothing of it is held until the next sweep, so
+ * what a call allocates dies young (a list that kept settled calls until the sweep kept tens of
+ * thousands of them alive across scavenges, and the old-space collections that followed cost
+ * more than the calls).
  *
  * After the event loop stalled (GC, a busy CPU), timers run before I/O: the replies of calls that
- * are "late" may already be waiting in the socket. So the sweep only marks late calls and rejects
- * them on setImmediate, which runs after the poll phase: a reply that has arrived wins, and a
- * stall of this process is not mistaken for an outage of Redis.
+ * are "late" may already be waiting in the socket. So the sweep only takes late calls out of the
+ * list and rejects them on setImmediate, which runs after the poll phase: a reply that has arrived
+ * wins, and a stall of this process is not mistaken for an outage of Redis.
  */
 import { RedisKitError } from '../errors.js'
 
 interface Pending {
   at: number
   fail: (err: RedisKitError) => void
-  /** Answered, failed or timed out: the queue drops it when it reaches the head. */
+  /** Answered, failed or timed out. */
   done: boolean
+  prev: Pending | undefined
+  next: Pending | undefined
 }
 
 export class Deadlines {
   readonly #ms: number
   readonly #sweepMs: number
   readonly #what: string
-  /** Pending calls in the order they started: with one deadline for all, the order they expire. */
-  readonly #queue: Pending[] = []
-  #head = 0
-  #live = 0
+  /** Pending calls, oldest first: with one deadline for all, the order they expire. */
+  #head: Pending | undefined
+  #tail: Pending | undefined
   #timer: NodeJS.Timeout | undefined
 
   constructor(ms: number, what: string, sweepMs = Math.max(5, Math.floor(ms / 4))) {
@@ -45,24 +50,29 @@ export class Deadlines {
    */
   bound<T, U = T>(promise: Promise<T>, onValue?: (value: T) => U, onError?: (err: unknown) => U): Promise<U> {
     return new Promise<U>((resolve, reject) => {
-      const fail = onError
-        ? (err: unknown) => {
-            try {
-              resolve(onError(err))
-            } catch (thrown) {
-              reject(thrown)
+      const entry: Pending = {
+        at: performance.now() + this.#ms,
+        fail: onError
+          ? (err: unknown) => {
+              try {
+                resolve(onError(err))
+              } catch (thrown) {
+                reject(thrown)
+              }
             }
-          }
-        : reject
-      const entry: Pending = { at: performance.now() + this.#ms, fail, done: false }
-      this.#queue.push(entry)
-      this.#live++
+          : reject,
+        done: false,
+        prev: this.#tail,
+        next: undefined,
+      }
+      if (this.#tail) this.#tail.next = entry
+      else this.#head = entry
+      this.#tail = entry
       this.#timer ??= this.#start()
       promise.then(
         (value) => {
           if (entry.done) return // already failed with TIMEOUT
-          entry.done = true
-          this.#live--
+          this.#settle(entry)
           if (!onValue) return resolve(value as unknown as U)
           try {
             resolve(onValue(value))
@@ -72,12 +82,23 @@ export class Deadlines {
         },
         (err: unknown) => {
           if (entry.done) return
-          entry.done = true
-          this.#live--
-          fail(err)
+          this.#settle(entry)
+          entry.fail(err as RedisKitError)
         },
       )
     })
+  }
+
+  /** Marks `entry` done and takes it out of the list (if the sweep has not already). */
+  #settle(entry: Pending): void {
+    entry.done = true
+    const { prev, next } = entry
+    if (prev) prev.next = next
+    else if (this.#head === entry) this.#head = next
+    else return // taken out by the sweep, waiting for its TIMEOUT
+    if (next) next.prev = prev
+    else this.#tail = prev
+    entry.prev = entry.next = undefined
   }
 
   #start(): NodeJS.Timeout {
@@ -88,25 +109,20 @@ export class Deadlines {
 
   #sweep(): void {
     const now = performance.now()
-    const queue = this.#queue
-    const late: Pending[] = []
-    let i = this.#head
-    for (; i < queue.length; i++) {
-      const entry = queue[i]!
-      if (entry.done) continue
-      if (entry.at > now) break // every later call started later
+    let late: Pending[] | undefined
+    let entry = this.#head
+    while (entry && entry.at <= now) {
+      const next = entry.next
+      entry.prev = entry.next = undefined
+      late ??= []
       late.push(entry)
+      entry = next
     }
-    this.#head = i
-    if (i === queue.length) {
-      queue.length = 0
-      this.#head = 0
-    } else if (i > 1024 && i * 2 > queue.length) {
-      queue.splice(0, i)
-      this.#head = 0
-    }
-    if (late.length > 0) setImmediate(() => this.#expire(late))
-    else if (this.#live === 0) {
+    this.#head = entry
+    if (entry) entry.prev = undefined
+    else this.#tail = undefined
+    if (late) setImmediate(() => this.#expire(late))
+    else if (!this.#head) {
       clearInterval(this.#timer)
       this.#timer = undefined
     }
@@ -116,7 +132,6 @@ export class Deadlines {
     for (const entry of late) {
       if (entry.done) continue // answered meanwhile
       entry.done = true
-      this.#live--
       entry.fail(
         new RedisKitError('TIMEOUT', `${this.#what} timed out after ${this.#ms} ms (its outcome is unknown)`),
       )

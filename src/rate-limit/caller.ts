@@ -36,8 +36,6 @@ export function isOutage(err: unknown): err is RedisKitError {
   return isKitError(err, 'UNAVAILABLE') || isKitError(err, 'TIMEOUT') || isKitError(err, 'CLOSED')
 }
 
-export type Outcome<R> = { ok: true; reply: R } | { ok: false; error: RedisKitError }
-
 const MIN_PROBE_MS = 50
 const MAX_PROBE_MS = 2000
 
@@ -68,45 +66,49 @@ export class StoreCaller {
     return this.#downSince !== 0
   }
 
-  // not async: the deadline's own promise carries the outcome (one promise per check, not two)
-  eval<R extends ScriptReply>(
+  /**
+   * Runs `script` and maps its outcome in the deadline's own promise (one promise per check):
+   * `onReply` gets the store's reply; `onOutage` gets the outage (UNAVAILABLE, TIMEOUT, CLOSED,
+   * or the store not asked while its circuit is open) and may answer with a promise. Any other
+   * error rejects.
+   */
+  run<R extends ScriptReply, U>(
     script: Script<R>,
     keys: readonly string[],
     args: readonly StoreValue[],
-  ): Promise<Outcome<R>> {
+    onReply: (reply: R) => U,
+    onOutage: (error: RedisKitError) => U | Promise<U>,
+  ): Promise<U> {
     const skip = this.#skip()
-    if (skip) return Promise.resolve({ ok: false, error: skip })
+    if (skip) {
+      try {
+        return Promise.resolve(onOutage(skip))
+      } catch (err) {
+        return Promise.reject(err)
+      }
+    }
     let sent: Promise<R>
     try {
       sent = this.#target.eval(script, keys, args)
     } catch (err) {
       sent = Promise.reject(err)
     }
-    if (!this.#open) return this.#deadlines.bound(sent, this.#answered, this.#failed) as Promise<Outcome<R>>
-    this.#probing = true
-    return this.#deadlines.bound(
+    const probe = this.#open
+    if (probe) this.#probing = true
+    return this.#deadlines.bound<R, U | Promise<U>>(
       sent,
       (reply) => {
-        this.#probing = false
-        return this.#answered(reply) as Outcome<R>
+        if (probe) this.#probing = false
+        this.#success()
+        return onReply(reply)
       },
       (err) => {
-        this.#probing = false
-        return this.#failed(err, true) as Outcome<R>
+        if (probe) this.#probing = false
+        if (!isOutage(err)) throw err // a bug, not an outage
+        this.#failure(err, probe)
+        return onOutage(err)
       },
-    )
-  }
-
-  readonly #answered = (reply: unknown): Outcome<unknown> => {
-    this.#success()
-    return { ok: true, reply }
-  }
-
-  /** An outage becomes an outcome; anything else is a bug and is thrown. */
-  readonly #failed = (err: unknown, probe = false): Outcome<unknown> => {
-    if (!isOutage(err)) throw err
-    this.#failure(err, probe)
-    return { ok: false, error: err }
+    ) as Promise<U>
   }
 
   /** Why the store is not asked now, or undefined to ask it. */

@@ -3,11 +3,12 @@
  * else — when the store cannot answer — the limiter's outage policy. Shared by `check`,
  * `checkAll` and named limiters.
  */
+import type { RedisKitError } from '../errors.js'
 import { type Duration, toMs } from '../internal/duration.js'
 import type { Emitter } from '../internal/events.js'
 import type { Store } from '../stores/types.js'
 import { ANY_POLICY, BlockList } from './block-list.js'
-import { type Outcome, StoreCaller } from './caller.js'
+import { StoreCaller } from './caller.js'
 import type { IdKeys, KeyLayout } from './keys.js'
 import { LocalLimits, share } from './local.js'
 import type { Policy, ResolvedOptions } from './options.js'
@@ -67,7 +68,8 @@ export class Engine {
     return policies.map((p) => this.#layout.limit(root, p.algorithm, p.windowMs))
   }
 
-  async decide(d: Decision): Promise<RateLimitResult> {
+  // not async: the store call's deadline promise carries the result (one promise per check)
+  decide(d: Decision): Promise<RateLimitResult> {
     const list = d.analytics || d.chargeRejected ? undefined : this.blockList
     const idKey = list ? `${d.ns}\u0000${d.id}` : ''
     const signature = list ? signatureOf(d.policies) : ''
@@ -77,42 +79,63 @@ export class Engine {
       if (hit) {
         this.stats.blockListHits++
         this.stats.denied++
-        return fromBlockList(hit, now)
+        return Promise.resolve(fromBlockList(hit, now))
       }
     }
-    const a = d.analytics
     const sent = Date.now()
-    let outcome: Outcome<number[]>
+    // the handlers are inline arrows: a named one per call would cost a defineProperty under tsx
     if (plainSliding(d)) {
       // check(key, limit, window): no block key (only named limiters block), one sliding limit
       const p = d.policies[0]!
       const cost = p.cost ?? d.cost
       const key = this.#layout.limit(this.#layout.root('', d.id), p.algorithm, p.windowMs)
-      const sliding = await this.caller.eval(
+      const args = ['', p.wire[1], p.wire[2], cost === 1 ? '1' : String(cost)]
+      return this.caller.run(
         slidingScript,
         [key],
-        ['', p.wire[1], p.wire[2], cost === 1 ? '1' : String(cost)],
+        args,
+        (reply) => this.#answered(d, slidingReply(reply), sent, list, idKey, signature),
+        (error) => this.#unanswered(d, error),
       )
-      outcome = sliding.ok ? { ok: true, reply: slidingReply(sliding.reply) } : sliding
-    } else {
-      const keys = this.keysOf(d)
-      const limitKeys = this.limitKeys(keys.root, d.policies)
-      const script = checkScript(d.policies.length, a !== undefined)
-      const scriptKeys = a ? [keys.block, keys.stats!, keys.top!, ...limitKeys] : [keys.block, ...limitKeys]
-      outcome = await this.caller.eval(script, scriptKeys, argv(d, a ? a.retentionMs + a.bucketMs : 0, 1))
     }
-    const withPolicies = d.withPolicies === true
-    if (outcome.ok) {
-      const { result, now, retryMs, reason } = decode(outcome.reply, d.policies, 'store', withPolicies)
-      this.#count(result)
-      if (list && retryMs !== undefined && (reason === 'blocked' || unitCost(d))) {
-        // the store's delays, counted from when the call was sent: never later than the store's
-        const entry = { until: sent + retryMs, resetUntil: sent + (result.resetAt - now), result }
-        list.set(idKey, reason === 'blocked' ? ANY_POLICY : signature, entry)
-      }
-      return result
+    const a = d.analytics
+    const keys = this.keysOf(d)
+    const limitKeys = this.limitKeys(keys.root, d.policies)
+    const script = checkScript(d.policies.length, a !== undefined)
+    const scriptKeys = a ? [keys.block, keys.stats!, keys.top!, ...limitKeys] : [keys.block, ...limitKeys]
+    const args = argv(d, a ? a.retentionMs + a.bucketMs : 0, 1)
+    return this.caller.run(
+      script,
+      scriptKeys,
+      args,
+      (reply) => this.#answered(d, reply, sent, list, idKey, signature),
+      (error) => this.#unanswered(d, error),
+    )
+  }
+
+  /** The store's answer; a denial of one unit goes on the block list. */
+  #answered(
+    d: Decision,
+    reply: number[],
+    sent: number,
+    list: BlockList | undefined,
+    idKey: string,
+    signature: string,
+  ): RateLimitResult {
+    const { result, now, retryMs, reason } = decode(reply, d.policies, 'store', d.withPolicies === true)
+    this.#count(result)
+    if (list && retryMs !== undefined && (reason === 'blocked' || unitCost(d))) {
+      // the store's delays, counted from when the call was sent: never later than the store's
+      const entry = { until: sent + retryMs, resetUntil: sent + (result.resetAt - now), result }
+      list.set(idKey, reason === 'blocked' ? ANY_POLICY : signature, entry)
     }
+    return result
+  }
+
+  /** The store could not answer: the limiter's outage policy decides. */
+  #unanswered(d: Decision, _error: RedisKitError): RateLimitResult | Promise<RateLimitResult> {
     this.stats.storeErrors++
+    const withPolicies = d.withPolicies === true
     if (d.onStoreError !== 'local') {
       this.stats[d.onStoreError]++
       const result = unavailable(d.policies, d.onStoreError === 'open', withPolicies)
@@ -123,10 +146,11 @@ export class Engine {
     const localScript = checkScript(d.policies.length, false)
     const keys = this.keysOf(d)
     const localKeys = [keys.block, ...this.limitKeys(keys.root, d.policies)]
-    const reply = await this.local.run(localScript, localKeys, argv(d, 0, d.instances))
-    const { result } = decode(reply, d.policies, 'local', withPolicies)
-    this.#count(result)
-    return result
+    return this.local.run(localScript, localKeys, argv(d, 0, d.instances)).then((reply) => {
+      const { result } = decode(reply, d.policies, 'local', withPolicies)
+      this.#count(result)
+      return result
+    })
   }
 
   #count(result: RateLimitResult): void {

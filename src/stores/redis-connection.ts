@@ -53,14 +53,16 @@ export class Connection {
 
   /**
    * Sends argv (as text or bytes) and resolves with the reply, passed through `parse` when
-   * given. Rejects with a RedisKitError. Numbers are sent as String(n), exactly what the memory
-   * store and the script twins see.
+   * given. Rejects with a RedisKitError, or answers with what `recover` makes of it (in the same
+   * promise). Numbers are sent as String(n), exactly what the memory store and the script twins
+   * see.
    */
   send(
     argv: readonly [string, ...Arg[]],
     buffer = false,
     on: Client | Redis = this.client,
     parse?: (reply: unknown) => unknown,
+    recover?: (error: RedisKitError) => unknown,
   ): Promise<unknown> {
     if (this.closed) return Promise.reject(new RedisKitError('CLOSED', 'the Redis store is closed'))
     const pending =
@@ -71,6 +73,7 @@ export class Connection {
       (err: unknown) => {
         const error = toKitError(this.#unsettled(err), argv[0])
         if (error.code === 'TIMEOUT') this.#resetAfterTimeout()
+        if (recover) return recover(error)
         throw error
       },
     )

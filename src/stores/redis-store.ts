@@ -17,7 +17,7 @@ import { type Client, Connection } from './redis-connection.js'
 import { toKitError } from './redis-errors.js'
 import { scanRedis } from './redis-scan.js'
 import { RedisSubscriber } from './redis-subscriber.js'
-import type { BatchCommand, CommandName, Commands, ScriptReply, Store, StoreInfo } from './types.js'
+import type { BatchCommand, CommandName, Commands, Store, StoreInfo } from './types.js'
 
 export interface RedisStoreEvents {
   /** A connection error (the store keeps reconnecting; calls fail fast meanwhile). */
@@ -164,25 +164,28 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
     return results
   }
 
-  async function runScript(
+  // not async: the NOSCRIPT retry rides on send's own promise (every script call is on this path)
+  function runScript(
     script: Parameters<Store['eval']>[0],
     keys: readonly string[],
     args: readonly Arg[],
-  ) {
-    prepareScriptCall(script, keys, args)
-    // one array, filled in place (spreads cost more on this path: every script call)
+  ): Promise<unknown> {
+    try {
+      prepareScriptCall(script, keys, args)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    // one array, filled in place (spreads cost more on this path)
     const argv = new Array<Arg>(3 + keys.length + args.length) as [string, ...Arg[]]
     argv[0] = 'evalsha'
     argv[1] = script.sha1
     argv[2] = keys.length
     for (let i = 0; i < keys.length; i++) argv[3 + i] = keys[i]!
     for (let i = 0; i < args.length; i++) argv[3 + keys.length + i] = args[i]!
-    try {
-      return (await conn.send(argv)) as ScriptReply
-    } catch (err) {
-      if (!/NOSCRIPT/.test((err as Error).message)) throw err
-      return (await conn.send(['eval', script.lua, ...argv.slice(2)])) as ScriptReply
-    }
+    return conn.send(argv, false, client, undefined, (error) => {
+      if (!/NOSCRIPT/.test(error.message)) throw error
+      return conn.send(['eval', script.lua, ...argv.slice(2)])
+    })
   }
 
   const store: RedisStore = {

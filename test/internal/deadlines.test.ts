@@ -2,6 +2,8 @@
  * The checks' deadline: a call that does not answer is a TIMEOUT; a call whose reply arrived while
  * this process was stalled (GC, a busy CPU) is not — the reply is read before late calls expire.
  */
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isKitError } from '../../src/errors.js'
 import { Deadlines } from '../../src/internal/deadlines.js'
@@ -14,6 +16,9 @@ function stall(ms: number): void {
     // the event loop is blocked, as under a long GC pause
   }
 }
+
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc') as () => void
 
 describe('Deadlines', () => {
   let redis: RedisStore
@@ -83,5 +88,43 @@ describe('Deadlines', () => {
       throw new Error('handler failed')
     })
     await expect(thrown).rejects.toThrow('handler failed')
+  })
+
+  it('a settled call is let go at once, not held until the next sweep', async () => {
+    const deadlines = new Deadlines(60_000, 'test call') // no sweep runs during this test
+    const refs: WeakRef<object>[] = []
+    const call = (i: number) => {
+      const onError = () => 'failed' // held only by the pending call
+      refs.push(new WeakRef(onError))
+      return deadlines.bound(Promise.resolve(i), String, onError)
+    }
+    await Promise.all(Array.from({ length: 50 }, (_, i) => call(i)))
+    const pending = () => 'failed'
+    const held = new WeakRef(pending)
+    void deadlines.bound(new Promise<number>(() => {}), String, pending)
+    await new Promise((resolve) => setImmediate(resolve))
+    gc()
+    expect(refs.flatMap((ref, i) => (ref.deref() === undefined ? [] : [i]))).toEqual([])
+    expect(held.deref()).toBeDefined() // a call still pending is kept, for its TIMEOUT
+  })
+
+  it('200 calls answered in any order: exactly the unanswered ones time out', async () => {
+    const deadlines = new Deadlines(300, 'test call', 20)
+    let seed = 7
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed / 2147483648
+    }
+    const answered = Array.from({ length: 200 }, () => random() < 0.8)
+    const calls = answered.map((answers, i) =>
+      deadlines.bound(
+        new Promise<number>((resolve) => {
+          if (answers) setTimeout(() => resolve(i), Math.floor(random() * 30))
+        }),
+      ),
+    )
+    const settled = await Promise.allSettled(calls)
+    const outcome = settled.map((s) => (s.status === 'fulfilled' ? s.value : isKitError(s.reason, 'TIMEOUT')))
+    expect(outcome).toEqual(answered.map((answers, i) => (answers ? i : true)))
   })
 })
