@@ -75,21 +75,67 @@ export async function best(runs: number, measure: () => Promise<Measure> | Measu
   return top!
 }
 
+/** The middle value (the lower middle of an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor((sorted.length - 1) / 2)]!
+}
+
+/** What `rounds` measured: each variant's median repetition, and ratios within repetitions. */
+export interface Rounds {
+  /** The repetition of `name` with the median ops/s (its latencies too). */
+  measure(name: string): Measure
+  /** ops/s of `a` ÷ ops/s of `b`, taken within each repetition; the median over repetitions. */
+  ratio(a: string, b: string): number
+}
+
+/**
+ * Runs every variant once per repetition, in turn, `reps` times. This machine's speed drifts
+ * over minutes (the same loop measured 36.8k and 79.8k ops/s in the research): a ratio taken
+ * within one repetition sees both sides at the same speed, where a best-of-N per variant can
+ * give one side a fast phase the other never had. The research measured the peers this way.
+ */
+export async function rounds(reps: number, variants: [string, () => Promise<Measure>][]): Promise<Rounds> {
+  const runs = new Map<string, Measure[]>(variants.map(([name]) => [name, []]))
+  for (let rep = 0; rep < reps; rep++) {
+    for (const [name, measure] of variants) runs.get(name)!.push(await measure())
+  }
+  const of = (name: string) => {
+    const measures = runs.get(name)
+    if (!measures) throw new Error(`rounds: no variant named ${name}`)
+    return measures
+  }
+  return {
+    measure(name) {
+      const measures = of(name)
+      const middle = median(measures.map((m) => m.opsPerSec))
+      return measures.find((m) => m.opsPerSec === middle)!
+    },
+    ratio(a, b) {
+      const [ours, base] = [of(a), of(b)]
+      return median(ours.map((m, i) => m.opsPerSec / base[i]!.opsPerSec))
+    },
+  }
+}
+
 export function fmt(n: number | undefined, digits = 1): string {
   return n === undefined ? '' : n >= 1000 ? Math.round(n).toLocaleString('en-US') : n.toFixed(digits)
 }
 
-/** Prints rows of [ours, baseline] pairs with the ratio ours/baseline (higher is better). */
-export function table(title: string, pairs: [Measure, Measure, string][]): string {
+/**
+ * Prints rows of [ours, baseline] pairs with the ratio ours/baseline (higher is better): the
+ * row's own ratio when given (from `rounds`), else the two ops/s divided.
+ */
+export function table(title: string, pairs: [Measure, Measure, string, number?][]): string {
   const lines = [
     `### ${title}`,
     '',
     '| case | ours ops/s | ours p50 µs | ours p99 µs | baseline | baseline ops/s | baseline p50 µs | ratio (ours/baseline) | target |',
     '|---|---|---|---|---|---|---|---|---|',
   ]
-  for (const [ours, base, target] of pairs) {
+  for (const [ours, base, target, ratio = ours.opsPerSec / base.opsPerSec] of pairs) {
     lines.push(
-      `| ${ours.name} | ${fmt(ours.opsPerSec)} | ${fmt(ours.p50Us)} | ${fmt(ours.p99Us)} | ${base.name} | ${fmt(base.opsPerSec)} | ${fmt(base.p50Us)} | ${(ours.opsPerSec / base.opsPerSec).toFixed(2)}x | ${target} |`,
+      `| ${ours.name} | ${fmt(ours.opsPerSec)} | ${fmt(ours.p50Us)} | ${fmt(ours.p99Us)} | ${base.name} | ${fmt(base.opsPerSec)} | ${fmt(base.p50Us)} | ${ratio.toFixed(2)}x | ${target} |`,
     )
   }
   return lines.join('\n')
@@ -140,15 +186,16 @@ export function compare(c: Comparison): void {
 /** `compare` for [ours, baseline] ops/s pairs as `table` prints them (case: ours' name + ', ops/s'). */
 export function compareOps(
   area: string,
-  pairs: [Measure, Measure, ...unknown[]][],
+  pairs: [Measure, Measure, string?, number?][],
   label?: (m: Measure) => string,
 ) {
-  for (const [ours, base] of pairs)
+  for (const [ours, base, , ratio] of pairs)
     compare({
       area,
       case: `${label ? label(ours) : ours.name}, ops/s`,
       ours: ours.opsPerSec,
       peer: base.name,
       theirs: base.opsPerSec,
+      ...(ratio === undefined ? {} : { ratio: `${ratio.toFixed(2)}x` }),
     })
 }

@@ -5,7 +5,8 @@
  *    raw ioredis EVALSHA floor (`return redis.call('INCR', KEYS[1])`, as the research measured)
  *    rate-limiter-flexible's consume() and @upstash/ratelimit's limit() (on ioredis through
  *    bench/upstash-adapter.ts, as the research did); also the raw EVALSHA of our own scripts (check()'s and
- *    the full one), which shows what the wrapper costs over the Lua. Best of 3 interleaved repetitions (noisy machine).
+ *    the full one), which shows what the wrapper costs over the Lua. 7 interleaved repetitions; each
+ *    ratio is the median of the ratios within a repetition (the research's method, see `rounds`).
  *    Target (issue 7): check() ≥ 0.85x the floor; the peers measured 0.30-0.67x.
  * 2. Accuracy: "100 per 1 s" at 150 and 400 req/s for 5 s, and a burst across a boundary.
  * 3. Redis cut or silent mid-run through the fault proxy, per policy: latency, policy honoured.
@@ -18,16 +19,16 @@ import { createRateLimit } from '../src/rate-limit/index.js'
 import { SLIDING_LUA } from '../src/rate-limit/sliding-script.js'
 import { createFailoverStore } from '../src/stores/failover/index.js'
 import { createRedisStore } from '../src/stores/redis.js'
-import { benchRedis, compare, concurrent, fmt, type Measure, sequential } from './harness.js'
+import { benchRedis, compare, concurrent, fmt, rounds, sequential } from './harness.js'
 import { boundaryBurst, contenders, maxInWindow, steady } from './rate-limit-accuracy.js'
 import { outage } from './rate-limit-outage.js'
 import { UpstashOnIoredis } from './upstash-adapter.js'
 
 const KEYS = 1000
-const SEQ = Number(process.env.N_SEQ ?? 4000)
+const SEQ = Number(process.env.N_SEQ ?? 2000)
 const CONC = Number(process.env.N_CONC ?? 20_000)
 const CALLERS = 200
-const REPS = Number(process.env.REPS ?? 3)
+const REPS = Number(process.env.REPS ?? 7)
 const BIG = 1_000_000_000 // never reached: the allow path
 
 const { url, stop } = await benchRedis()
@@ -102,49 +103,46 @@ try {
     ['@upstash/ratelimit slidingWindow limit()', (i) => upSliding.limit(key(i))],
     ['@upstash/ratelimit fixedWindow limit()', (i) => upFixed.limit(key(i))],
   ]
-  const best = new Map<string, { seq: Measure; conc: Measure }>()
-  for (let rep = 0; rep < REPS; rep++) {
-    for (const [name, fn] of variants) {
-      const seq = await sequential(name, SEQ, fn)
-      const conc = await concurrent(name, CONC, CALLERS, fn)
-      const top = best.get(name)
-      best.set(name, {
-        seq: !top || seq.opsPerSec > top.seq.opsPerSec ? seq : top.seq,
-        conc: !top || conc.opsPerSec > top.conc.opsPerSec ? conc : top.conc,
-      })
-    }
-  }
-  const floor = best.get(variants[0]![0])!
-  console.log(`### Throughput: one check, allow path, ${KEYS} keys (best of ${REPS} interleaved reps)\n`)
+  const seq = await rounds(
+    REPS,
+    variants.map(([name, fn]) => [name, () => sequential(name, SEQ, fn)]),
+  )
+  const conc = await rounds(
+    REPS,
+    variants.map(([name, fn]) => [name, () => concurrent(name, CONC, CALLERS, fn)]),
+  )
+  const floor = variants[0]![0]
+  console.log(
+    `### Throughput: one check, allow path, ${KEYS} keys (${REPS} interleaved repetitions; ops/s: the median repetition; ratio: the median of the ratios within each repetition)\n`,
+  )
   console.log(
     '| variant | seq ops/s | seq p50 µs | seq ratio vs floor | 200-conc ops/s | conc ratio vs floor |',
   )
   console.log('|---|---|---|---|---|---|')
   for (const [name] of variants) {
-    const { seq, conc } = best.get(name)!
+    const [s1, c1] = [seq.measure(name), conc.measure(name)]
     console.log(
-      `| ${name} | ${fmt(seq.opsPerSec)} | ${fmt(seq.p50Us)} | ${(seq.opsPerSec / floor.seq.opsPerSec).toFixed(2)}x | ${fmt(conc.opsPerSec)} | ${(conc.opsPerSec / floor.conc.opsPerSec).toFixed(2)}x |`,
+      `| ${name} | ${fmt(s1.opsPerSec)} | ${fmt(s1.p50Us)} | ${seq.ratio(name, floor).toFixed(2)}x | ${fmt(c1.opsPerSec)} | ${conc.ratio(name, floor).toFixed(2)}x |`,
     )
   }
   // headline rows of the report: check() on RedisStore (a plain client, as the peers have) vs the
   // peers and vs the floor
-  const ours = best.get('redis-kit check() on RedisStore')
-  const peers = ['rate-limiter-flexible consume()', '@upstash/ratelimit slidingWindow limit()']
-  for (const mode of ours ? (['seq', 'conc'] as const) : []) {
-    const what = `check(), allow path, ${mode === 'seq' ? 'sequential' : `${CALLERS} concurrent`}, ops/s`
-    const figure = (m: { seq: Measure; conc: Measure }) => m[mode].opsPerSec
-    for (const name of peers) {
-      const peer = best.get(name)
-      if (peer)
-        compare({ area: 'rate limit', case: what, ours: figure(ours!), peer: name, theirs: figure(peer) })
+  const ours = 'redis-kit check() on RedisStore'
+  const peers = ['rate-limiter-flexible consume()', '@upstash/ratelimit slidingWindow limit()', floor]
+  for (const [mode, r] of [
+    ['sequential', seq],
+    [`${CALLERS} concurrent`, conc],
+  ] as const) {
+    for (const peer of peers) {
+      compare({
+        area: 'rate limit',
+        case: `check(), allow path, ${mode}, ops/s`,
+        ours: r.measure(ours).opsPerSec,
+        peer: peer === floor ? 'floor: ioredis EVALSHA of INCR' : peer,
+        theirs: r.measure(peer).opsPerSec,
+        ratio: `${r.ratio(ours, peer).toFixed(2)}x`,
+      })
     }
-    compare({
-      area: 'rate limit',
-      case: what,
-      ours: figure(ours!),
-      peer: 'floor: ioredis EVALSHA of INCR',
-      theirs: figure(floor),
-    })
   }
 
   console.log('\n### Accuracy: 100 per 1 s, one key per limiter, all side by side\n')
