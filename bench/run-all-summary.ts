@@ -77,7 +77,7 @@ export function summaryBody(
   const cpu = cpus()
   const machine = `${cpu[0]?.model.trim() ?? 'unknown CPU'} (${cpu.length} logical cores, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB), ${type()} ${release()}, Node ${process.version}, ${redis}`
   const lines = [
-    `Every figure was measured by \`${command}\` on ${generated.toISOString().slice(0, 10)}, in one run on one machine: ${machine}. Each bench ran in its own process against the same Redis; the peers were configured as their docs recommend. Ratios are redis-kit ÷ peer on ops/s (above 1: redis-kit is faster) unless the row says otherwise; the full tables are in the benchmark report (bench/report.md).`,
+    `Every figure was measured by \`${command}\` on ${generated.toISOString().slice(0, 10)}, in one run on one machine: ${machine}. Each bench ran in its own process against the same Redis; the peers were configured as their docs recommend. Ratios are redis-kit ÷ peer on ops/s (above 1: redis-kit is faster) unless the row says otherwise; where a bench runs its variants in turn over several repetitions (rate limit, sessions), ops/s are the median repetition's and the ratio is the median of the ratios within each repetition; the full tables are in the benchmark report (bench/report.md).`,
     '',
     '| area | what is measured | redis-kit | peer (named) | ratio or figure |',
     '|---|---|---|---|---|',
