@@ -4,7 +4,7 @@
  * the kit needs. Ids are Redis's `ms-seq` strings; entry fields come back as prototype-free
  * objects of strings. Semantics are Redis 7.0's, on every store.
  */
-import type { StoreValue } from './types.js'
+import type { StoreValue } from './command-types.js'
 
 /** An entry: its id and its fields (a prototype-free object of strings, in the order written). */
 export interface StreamEntry {
