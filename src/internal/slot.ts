@@ -16,9 +16,34 @@ function crc16(bytes: Uint8Array, start: number, end: number): number {
   return crc
 }
 
-/** The cluster slot (0-16383) a key maps to, honouring `{hash tags}` as Redis does. */
+/**
+ * The cluster slot (0-16383) a key maps to, honouring `{hash tags}` as Redis does (on the key's
+ * UTF-8 bytes). A string whose hashed part is ASCII is hashed from its char codes, which are then
+ * its bytes, without encoding it (every multi-key call checks its keys' slots). '{' and '}' never
+ * occur inside a UTF-8 multi-byte sequence, so the tag is found at the same place either way.
+ */
 export function keySlot(key: string | Buffer): number {
-  const bytes = typeof key === 'string' ? Buffer.from(key) : key
+  if (typeof key !== 'string') return bytesSlot(key)
+  let start = 0
+  let end = key.length
+  const open = key.indexOf('{')
+  if (open !== -1) {
+    const close = key.indexOf('}', open + 1)
+    if (close > open + 1) {
+      start = open + 1
+      end = close
+    }
+  }
+  let crc = 0
+  for (let i = start; i < end; i++) {
+    const c = key.charCodeAt(i)
+    if (c > 0x7f) return bytesSlot(Buffer.from(key)) // not ASCII: hash the UTF-8 bytes
+    crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ c) & 0xff]!
+  }
+  return crc & 16383
+}
+
+function bytesSlot(bytes: Uint8Array): number {
   const open = bytes.indexOf(0x7b) // '{'
   if (open !== -1) {
     const close = bytes.indexOf(0x7d, open + 1) // '}'

@@ -53,10 +53,12 @@ export function newSessionId(group: number | undefined, user: boolean): string {
  */
 export function mayHaveUser(id: string): boolean {
   if (id.length !== 32) return true
-  const c = id.charCodeAt(0)
-  // the base64url value of the first character: A-Z 0-25, a-z 26-51, 0-9 52-61, - 62, _ 63
-  const value = c >= 97 ? c - 71 : c >= 65 ? c - 65 : c >= 48 ? c + 4 : c === 45 ? 62 : 63
-  return (value & 1) === 1
+  return (base64urlValue(id.charCodeAt(0)) & 1) === 1
+}
+
+/** The 6-bit value of a base64url character: A-Z 0-25, a-z 26-51, 0-9 52-61, - 62, _ 63. */
+function base64urlValue(c: number): number {
+  return c >= 97 ? c - 71 : c === 95 ? 63 : c >= 65 ? c - 65 : c >= 48 ? c + 4 : 62
 }
 
 // crypto.hash (Node 20.12+) is a one-shot digest, about twice as fast as createHash
@@ -66,9 +68,15 @@ function sha256(text: string): Buffer {
   return oneShot ? oneShot('sha256', text, 'buffer') : crypto.createHash('sha256').update(text).digest()
 }
 
-/** The group of an id: its last byte for ids in our format (express-session's too), else a hash byte. */
+/**
+ * The group of an id: its last byte for ids in our format (express-session's too), else a hash
+ * byte. The last byte is the low 8 bits of the last four characters (24 bits): the low 2 bits
+ * of the 31st character's value, then the 32nd's — read without decoding the id.
+ */
 export function groupOfId(id: string): number {
-  if (OUR_FORMAT.test(id)) return Buffer.from(id, 'base64url')[ID_BYTES - 1]!
+  if (OUR_FORMAT.test(id)) {
+    return ((base64urlValue(id.charCodeAt(30)) & 3) << 6) | base64urlValue(id.charCodeAt(31))
+  }
   return sha256(id)[31]!
 }
 

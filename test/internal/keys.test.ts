@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createKeyBuilder, escapeGlob, hashTag } from '../../src/internal/keys.js'
@@ -39,10 +40,33 @@ describe('keySlot agrees with Redis Cluster (CLUSTER KEYSLOT)', () => {
       'é😀',
       '',
       'foo{bar}{zap}',
+      'é{user:1}',
+      '{user:1}é',
+      '{é}x',
+      'x{é😀}y',
+      'é{}{a}',
+      '{\u007f}',
+      '{\u0080}',
+      'ü:{a}:ß',
     ]
     for (let i = 0; i < 200; i++) keys.push(`k:${i}:${Math.random().toString(36)}`)
     for (const key of keys) {
       expect(keySlot(key), key).toBe(Number(await node.call('cluster', 'keyslot', key)))
     }
+  })
+})
+
+describe('keySlot', () => {
+  it('hashes a string exactly as its UTF-8 bytes, with or without tags and non-ASCII text', () => {
+    const part = fc.string({
+      unit: fc.constantFrom('a', 'z', '0', ':', '{', '}', 'é', '😀', '\u007f', '\u0080'),
+    })
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 4 }), (parts) => {
+        const key = parts.join('')
+        expect(keySlot(key)).toBe(keySlot(Buffer.from(key)))
+      }),
+      { numRuns: 2000, seed: 20261123 },
+    )
   })
 })

@@ -1,0 +1,39 @@
+/**
+ * Session ids: the group an id names is its last byte (read from its characters without decoding
+ * it), the "may have a user" bit is the first character's low bit, and ids in any other format
+ * get a group from their SHA-256.
+ */
+import { createHash } from 'node:crypto'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { groupOfId, ID_BYTES, mayHaveUser, newSessionId } from '../../src/sessions/ids.js'
+
+describe('session ids', () => {
+  it("an id's group is its last byte, for any 24 bytes", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: ID_BYTES, maxLength: ID_BYTES }), (bytes) => {
+        const id = Buffer.from(bytes).toString('base64url')
+        expect(groupOfId(id)).toBe(bytes[ID_BYTES - 1])
+      }),
+      { numRuns: 2000, seed: 20261123 },
+    )
+  })
+
+  it('new ids carry the group and the user bit they were issued with', () => {
+    for (let group = 0; group < 256; group++) {
+      for (const user of [true, false]) {
+        const id = newSessionId(group, user)
+        expect(id).toMatch(/^[A-Za-z0-9_-]{32}$/)
+        expect(groupOfId(id)).toBe(group)
+        expect(mayHaveUser(id)).toBe(user)
+        expect(Buffer.from(id, 'base64url')[ID_BYTES - 1]).toBe(group)
+      }
+    }
+  })
+
+  it('an id in another format takes its group from its SHA-256', () => {
+    for (const id of ['short', 'x'.repeat(33), 'has spaces in it and is 32 chars', 'é'.repeat(32)]) {
+      expect(groupOfId(id)).toBe(createHash('sha256').update(id).digest()[31])
+    }
+  })
+})
