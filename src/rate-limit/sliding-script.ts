@@ -11,6 +11,7 @@
  * rather than an array: a client parses a bulk string faster than six integers.
  */
 import { defineScript } from '../stores/define-script.js'
+import { parseIntegers } from '../stores/integers-reply.js'
 import type { ScriptContext } from '../stores/types.js'
 import { logExpire, logPush, readLog, retryOf } from './sliding-log.js'
 
@@ -148,21 +149,8 @@ export function runSliding(redis: ScriptContext, [key]: string[], [now, l, win, 
   return `1:${t}:1:${Math.max(0, limit - used - cost)}:${score + w - t}:0`
 }
 
-/** SLIDING_LUA's reply ('1:…:0', non-negative integers) as the check script's numbers. */
-export function slidingReply(reply: string): number[] {
-  const out = [0, 0, 0, 0, 0, 0]
-  let field = 0
-  let n = 0
-  for (let i = 0; i < reply.length; i++) {
-    const c = reply.charCodeAt(i)
-    if (c === 58) {
-      out[field++] = n
-      n = 0
-    } else n = n * 10 + c - 48
-  }
-  out[field] = n
-  return out
-}
+/** SLIDING_LUA's reply ('1:…:0') as the check script's numbers. */
+export const slidingReply = parseIntegers
 
 /** Checks are decisions that only matter now: never journaled or replayed. */
 export const slidingScript = defineScript<string>({

@@ -4,6 +4,7 @@
  */
 import { RedisKitError } from '../errors.js'
 import { Emitter } from '../internal/events.js'
+import { parseIntegers } from '../stores/integers-reply.js'
 import type { ScriptReply, Store } from '../stores/types.js'
 import type { KeyScheme, SessionRef } from './keys.js'
 import type { ResolvedOptions } from './options.js'
@@ -53,8 +54,12 @@ export function createContext<T extends object>(
   }
 }
 
-/** A script reply as a table of numbers and strings. */
+/**
+ * A script reply as a table of numbers and strings. The scripts that answer only integers
+ * (create, write, touch) answer them as one string (see stores/integers-reply.ts).
+ */
 export function table(reply: ScriptReply): (number | string)[] {
+  if (typeof reply === 'string') return parseIntegers(reply)
   return Array.isArray(reply) ? (reply as (number | string)[]) : []
 }
 

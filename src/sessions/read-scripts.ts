@@ -5,6 +5,7 @@
  * that only happened in memory during an outage does not matter once Redis is back.
  */
 import { defineScript } from '../stores/define-script.js'
+import { integersReply } from '../stores/integers-reply.js'
 import type { ScriptReply } from '../stores/types.js'
 import { clock, expiryOf, LUA_PRELUDE, load, save } from './record.js'
 
@@ -55,7 +56,7 @@ return {0}`,
 
 /**
  * touch. KEYS: record, all, revoked. ARGV: hash, touchAfter (a fraction of the idle timeout),
- * now. → {1, version, createdAt, expiresAt, absoluteAt} | {0}
+ * now. → '1:version:createdAt:expiresAt:absoluteAt' | '0' (integers in one string: see `table`)
  *
  * The idle deadline moves to now + idle only when touchAfter × idle has passed since the last
  * activity (by the server's clock), so most touches write nothing.
@@ -67,25 +68,25 @@ export const touchScript = defineScript<ScriptReply>({
   lua: `${LUA_PRELUDE}
 local now = clock(ARGV[3])
 local rec = load(KEYS[1], KEYS[2], KEYS[3], ARGV[1], now)
-if not rec then return {0} end
+if not rec then return '0' end
 local exp = math.min(rec.t + rec.i, rec.a)
 if now - rec.t >= rec.i * tonumber(ARGV[2]) then
   rec.t = now
   exp = save(KEYS[1], rec, now)
   redis.call('ZADD', KEYS[2], exp, ARGV[1])
 end
-return {1, rec.v, rec.c, exp, rec.a}`,
+return string.format('1:%d:%d:%d:%d', rec.v, rec.c, exp, rec.a)`,
   run: (redis, [record, all, revoked], [h, touchAfter, at]) => {
     const now = clock(redis, at!)
     const rec = load(redis, record!, all!, revoked!, h!, now)
-    if (!rec) return [0]
+    if (!rec) return integersReply(0)
     let exp = expiryOf(rec)
     if (now - rec.t >= rec.i * Number(touchAfter)) {
       rec.t = now
       exp = save(redis, record!, rec, now)
       redis.zadd(all!, [{ member: h!, score: exp }])
     }
-    return [1, rec.v, rec.c, exp, rec.a]
+    return integersReply(1, rec.v, rec.c, exp, rec.a)
   },
 })
 

@@ -1,9 +1,10 @@
 /**
  * Scripts that write a session's data: create (a fresh id) and write (replace the data of a live
- * session, optionally only at an expected version). Replies are tables whose first element says
- * what happened: 1 written, 0 missing (or dead), -1 version conflict.
+ * session, optionally only at an expected version). Replies are integers in one string ('1:…',
+ * see `table`) whose first says what happened: 1 written, 0 missing (or dead), -1 version conflict.
  */
 import { defineScript } from '../stores/define-script.js'
+import { integersReply } from '../stores/integers-reply.js'
 import type { ScriptReply } from '../stores/types.js'
 import { clock, issuedAt, LUA_PRELUDE, load, type StoredRecord, save } from './record.js'
 
@@ -11,7 +12,8 @@ import { clock, issuedAt, LUA_PRELUDE, load, type StoredRecord, save } from './r
  * create. KEYS: record, all, user (the user's index, or the group's noUser key), revoked.
  * ARGV: hash, payload, idleMs, userHash ('' = none), absoluteMs, createdAt, absoluteAt (both ''
  * for a new session; set when a session moves to another group), now.
- * → {1, version, createdAt, expiresAt, absoluteAt} | {0} (a moved session already past its deadline)
+ * → '1:version:createdAt:expiresAt:absoluteAt' | '0' (a moved session already past its deadline);
+ * integers in one string, see `table` in context.ts
  *
  * The id is issued (r) now, or just after the user's last "log out everywhere" marker if that is
  * not earlier (the same millisecond, or a clock that went back): a new log-in always outlives
@@ -29,7 +31,7 @@ local now = clock(ARGV[8])
 local h, uh = ARGV[1], ARGV[4]
 local c, a = now, now + tonumber(ARGV[5])
 if ARGV[6] ~= '' then c, a = tonumber(ARGV[6]), tonumber(ARGV[7]) end
-if a <= now then return {0} end
+if a <= now then return '0' end
 local r = now
 if uh ~= '' then
   local m = redis.call('ZSCORE', KEYS[4], uh)
@@ -43,7 +45,7 @@ if uh ~= '' then
   if redis.call('PTTL', KEYS[3]) < a - now then redis.call('PEXPIRE', KEYS[3], a - now) end
   redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[5]))
 end
-return {1, 1, c, exp, a}`,
+return string.format('1:1:%d:%d:%d', c, exp, a)`,
   run: (redis, [record, all, user, revoked], [h, payload, idleMs, uh, absoluteMs, created, deadline, at]) => {
     const now = clock(redis, at!)
     let c = now
@@ -52,7 +54,7 @@ return {1, 1, c, exp, a}`,
       c = Number(created)
       a = Number(deadline)
     }
-    if (a <= now) return [0]
+    if (a <= now) return integersReply(0)
     const r = issuedAt(redis, revoked!, uh!, now)
     const exp = save(redis, record!, { v: 1, c, a, i: Number(idleMs), t: now, r, u: uh!, d: payload! }, now)
     if (h!.charCodeAt(0) % 16 === 0) redis.zremrangebyscore(all!, '-inf', now)
@@ -62,14 +64,14 @@ return {1, 1, c, exp, a}`,
       if (redis.pttl(user!) < a - now) redis.pexpire(user!, a - now)
       redis.zremrangebyscore(revoked!, '-inf', now - Number(absoluteMs))
     }
-    return [1, 1, c, exp, a]
+    return integersReply(1, 1, c, exp, a)
   },
 })
 
 /**
  * create, for a session without a user (what most creates are): the same record and index entry
  * as `create`, with nothing to check, in the fewest commands. KEYS: record, all. ARGV: hash,
- * payload, idleMs, absoluteMs, now. → {1, version, createdAt, expiresAt, absoluteAt}
+ * payload, idleMs, absoluteMs, now. → '1:version:createdAt:expiresAt:absoluteAt'
  */
 export const createPlainScript = defineScript<ScriptReply>({
   name: 'sessions:create-plain',
@@ -87,7 +89,7 @@ local exp = math.min(now + i, a)
 redis.call('SET', KEYS[1], string.format('1,%d,%d,%d,%d,%d,,', now, a, i, now, now) .. ARGV[2], 'PX', exp - now)
 if string.byte(ARGV[1], 1) % 16 == 0 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now) end
 redis.call('ZADD', KEYS[2], exp, ARGV[1])
-return {1, 1, now, exp, a}`,
+return string.format('1:1:%d:%d:%d', now, exp, a)`,
   run: (redis, [record, all], [h, payload, idleMs, absoluteMs, at]) => {
     const now = clock(redis, at!)
     const i = Number(idleMs)
@@ -95,13 +97,13 @@ return {1, 1, now, exp, a}`,
     const exp = save(redis, record!, { v: 1, c: now, a, i, t: now, r: now, u: '', d: payload! }, now)
     if (h!.charCodeAt(0) % 16 === 0) redis.zremrangebyscore(all!, '-inf', now)
     redis.zadd(all!, [{ member: h!, score: exp }])
-    return [1, 1, now, exp, a]
+    return integersReply(1, 1, now, exp, a)
   },
 })
 
 /**
  * write. KEYS: record, all, revoked. ARGV: hash, payload, expectedVersion ('' = any), idleMs
- * ('' = keep), now. → {1, version, createdAt, expiresAt, absoluteAt} | {0} | {-1, version}
+ * ('' = keep), now. → '1:version:createdAt:expiresAt:absoluteAt' | '0' | '-1:version'
  *
  * Not idempotent (a version check and a version bump): a FailoverStore guards it with an op id.
  */
@@ -111,18 +113,18 @@ export const writeScript = defineScript<ScriptReply>({
   lua: `${LUA_PRELUDE}
 local now = clock(ARGV[5])
 local rec = load(KEYS[1], KEYS[2], KEYS[3], ARGV[1], now)
-if not rec then return {0} end
-if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= rec.v then return {-1, rec.v} end
+if not rec then return '0' end
+if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= rec.v then return string.format('-1:%d', rec.v) end
 if ARGV[4] ~= '' then rec.i = tonumber(ARGV[4]) end
 rec.v, rec.t, rec.d = rec.v + 1, now, ARGV[2]
 local exp = save(KEYS[1], rec, now)
 redis.call('ZADD', KEYS[2], exp, ARGV[1])
-return {1, rec.v, rec.c, exp, rec.a}`,
+return string.format('1:%d:%d:%d:%d', rec.v, rec.c, exp, rec.a)`,
   run: (redis, [record, all, revoked], [h, payload, expect, idleMs, at]) => {
     const now = clock(redis, at!)
     const rec = load(redis, record!, all!, revoked!, h!, now)
-    if (!rec) return [0]
-    if (expect !== '' && Number(expect) !== rec.v) return [-1, rec.v]
+    if (!rec) return integersReply(0)
+    if (expect !== '' && Number(expect) !== rec.v) return integersReply(-1, rec.v)
     const next: StoredRecord = {
       ...rec,
       i: idleMs === '' ? rec.i : Number(idleMs),
@@ -132,6 +134,6 @@ return {1, rec.v, rec.c, exp, rec.a}`,
     }
     const exp = save(redis, record!, next, now)
     redis.zadd(all!, [{ member: h!, score: exp }])
-    return [1, next.v, next.c, exp, next.a]
+    return integersReply(1, next.v, next.c, exp, next.a)
   },
 })
