@@ -2,12 +2,13 @@
  * The JavaScript twin of CHECK_LUA (see check-lua.ts for KEYS, ARGV and the reply): what the
  * memory store runs, synchronously and therefore atomically. Same commands in the same order.
  */
+import { integersReply } from '../stores/integers-reply.js'
 import type { ScriptContext } from '../stores/types.js'
 import { ALGORITHMS, type Ctx, digits, type State } from './algorithms.js'
 
 const TOP_SIZE = 256
 
-export function runCheck(redis: ScriptContext, keys: string[], argv: string[]): number[] {
+export function runCheck(redis: ScriptContext, keys: string[], argv: string[]): string {
   let t: number
   if (argv[0] === '') {
     const [seconds, micros] = redis.time()
@@ -36,7 +37,7 @@ export function runCheck(redis: ScriptContext, keys: string[], argv: string[]): 
   const blocked = digits(redis.get(keys[0]!))
   if (blocked !== undefined && blocked > t) {
     record(false)
-    return [2, t, blocked - t]
+    return integersReply(2, t, blocked - t)
   }
 
   const ctx: Ctx = { redis, t }
@@ -64,5 +65,5 @@ export function runCheck(redis: ScriptContext, keys: string[], argv: string[]): 
   for (const { s } of limits) {
     reply.push(s.allowed ? 1 : 0, s.remaining, s.reset, s.allowed ? 0 : (s.retry as number))
   }
-  return reply
+  return integersReply(...reply)
 }

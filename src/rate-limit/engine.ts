@@ -6,6 +6,7 @@
 import type { RedisKitError } from '../errors.js'
 import { type Duration, toMs } from '../internal/duration.js'
 import type { Emitter } from '../internal/events.js'
+import { parseIntegers } from '../stores/integers-reply.js'
 import type { Store } from '../stores/types.js'
 import { ANY_POLICY, BlockList } from './block-list.js'
 import { StoreCaller } from './caller.js'
@@ -108,7 +109,7 @@ export class Engine {
       script,
       scriptKeys,
       args,
-      (reply) => this.#answered(d, reply, sent, list, idKey, signature),
+      (reply) => this.#answered(d, parseIntegers(reply), sent, list, idKey, signature),
       (error) => this.#unanswered(d, error),
     )
   }
@@ -147,7 +148,7 @@ export class Engine {
     const keys = this.keysOf(d)
     const localKeys = [keys.block, ...this.limitKeys(keys.root, d.policies)]
     return this.local.run(localScript, localKeys, argv(d, 0, d.instances)).then((reply) => {
-      const { result } = decode(reply, d.policies, 'local', withPolicies)
+      const { result } = decode(parseIntegers(reply), d.policies, 'local', withPolicies)
       this.#count(result)
       return result
     })

@@ -19,7 +19,7 @@ export class LocalLimits {
   #store: MemoryStore | undefined
   #closed = false
 
-  run(script: Script<number[]>, keys: string[], args: string[]): Promise<number[]> {
+  run(script: Script<string>, keys: string[], args: string[]): Promise<string> {
     return this.#memory().eval(script, keys, args)
   }
 

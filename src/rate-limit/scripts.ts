@@ -12,15 +12,15 @@ import { runCheck } from './check-twin.js'
 /** Most limits one `checkAll` takes (each is one key of one script). */
 export const MAX_LIMITS = 8
 
-const shapes = new Map<string, Script<number[]>>()
+const shapes = new Map<string, Script<string>>()
 
 /** The check script for `limits` limits, with or without the analytics keys. */
-export function checkScript(limits: number, analytics: boolean): Script<number[]> {
+export function checkScript(limits: number, analytics: boolean): Script<string> {
   const shape = `${limits}:${analytics ? 'a' : '-'}`
   let script = shapes.get(shape)
   if (!script) {
     const limitKeys = Array.from({ length: limits }, (_, i) => `limit${i + 1}`)
-    script = defineScript<number[]>({
+    script = defineScript<string>({
       name: `rate-limit-check-${limits}${analytics ? '-analytics' : ''}`,
       keys: ['block', ...(analytics ? ['stats', 'top'] : []), ...limitKeys],
       lua: CHECK_LUA,

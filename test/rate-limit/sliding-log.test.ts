@@ -23,11 +23,13 @@ const KEY = '{e}:log'
 const lean = (s: Store, t: number, limit: number, cost = 1) =>
   s.eval(slidingScript, [KEY], [String(t), String(limit), String(W), String(cost)]).then(slidingReply)
 const full = (s: Store, t: number, limit: number, cost = 1, charge = '1') =>
-  s.eval(
-    checkScript(1, false),
-    ['{e}:b', KEY],
-    [String(t), 'c', charge, '0', 'id', 's', String(limit), String(W), String(limit), String(cost)],
-  ) as Promise<number[]>
+  s
+    .eval(
+      checkScript(1, false),
+      ['{e}:b', KEY],
+      [String(t), 'c', charge, '0', 'id', 's', String(limit), String(W), String(limit), String(cost)],
+    )
+    .then(slidingReply) // the same integers-in-a-string reply
 
 /** The contract by brute force: [allowed, remaining, resetAfterMs, retryAfterMs] of each check. */
 function model(limit: number) {
