@@ -10,9 +10,12 @@ for (let i = 0; i < 256; i++) {
   TABLE[i] = crc
 }
 
+/** One byte into a CRC16 (XMODEM). */
+const step = (crc: number, byte: number) => ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ byte) & 0xff]!
+
 function crc16(bytes: Uint8Array, start: number, end: number): number {
   let crc = 0
-  for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ bytes[i]!) & 0xff]!
+  for (let i = start; i < end; i++) crc = step(crc, bytes[i]!)
   return crc
 }
 
@@ -38,7 +41,7 @@ export function keySlot(key: string | Buffer): number {
   for (let i = start; i < end; i++) {
     const c = key.charCodeAt(i)
     if (c > 0x7f) return bytesSlot(Buffer.from(key)) // not ASCII: hash the UTF-8 bytes
-    crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ c) & 0xff]!
+    crc = step(crc, c)
   }
   return crc & 16383
 }

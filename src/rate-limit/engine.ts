@@ -3,7 +3,6 @@
  * else — when the store cannot answer — the limiter's outage policy. Shared by `check`,
  * `checkAll` and named limiters.
  */
-import type { RedisKitError } from '../errors.js'
 import { type Duration, toMs } from '../internal/duration.js'
 import type { Emitter } from '../internal/events.js'
 import { parseIntegers } from '../stores/integers-reply.js'
@@ -15,7 +14,7 @@ import { LocalLimits, share } from './local.js'
 import type { Policy, ResolvedOptions } from './options.js'
 import { decode, fromBlockList, unavailable } from './result.js'
 import { checkScript } from './scripts.js'
-import { slidingReply, slidingScript } from './sliding-script.js'
+import { slidingScript } from './sliding-script.js'
 import type { RateLimitEvents, RateLimitResult, RateLimitStats, RateLimitStoreErrorPolicy } from './types.js'
 
 export interface AnalyticsConfig {
@@ -95,8 +94,8 @@ export class Engine {
         slidingScript,
         [key],
         args,
-        (reply) => this.#answered(d, slidingReply(reply), sent, list, idKey, signature),
-        (error) => this.#unanswered(d, error),
+        (reply) => this.#answered(d, parseIntegers(reply), sent, list, idKey, signature),
+        () => this.#unanswered(d),
       )
     }
     const a = d.analytics
@@ -110,7 +109,7 @@ export class Engine {
       scriptKeys,
       args,
       (reply) => this.#answered(d, parseIntegers(reply), sent, list, idKey, signature),
-      (error) => this.#unanswered(d, error),
+      () => this.#unanswered(d),
     )
   }
 
@@ -134,7 +133,7 @@ export class Engine {
   }
 
   /** The store could not answer: the limiter's outage policy decides. */
-  #unanswered(d: Decision, _error: RedisKitError): RateLimitResult | Promise<RateLimitResult> {
+  #unanswered(d: Decision): RateLimitResult | Promise<RateLimitResult> {
     this.stats.storeErrors++
     const withPolicies = d.withPolicies === true
     if (d.onStoreError !== 'local') {

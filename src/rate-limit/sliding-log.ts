@@ -6,12 +6,10 @@
  * The log is a list, newest first, with the expired entries gone from the tail. An entry is
  * 'score:cum:cost:age:live' (':r' appended for rejections); 'score:cum:cost' (0.1.0) is read too.
  */
+import { integersReply } from '../stores/integers-reply.js'
 import type { ScriptContext } from '../stores/types.js'
 
 const MAX = 9e15
-
-/** Lua's string.format('%d', n) for the integers the script writes. */
-const int = (n: number) => String(n)
 
 export interface Entry {
   score: number
@@ -119,9 +117,8 @@ export function logPush(
     age = score - os
     live = cum - (base as number)
   }
-  redis.lpush(key, [
-    `${int(score)}:${int(cum)}:${int(total)}:${int(age)}:${int(live)}${rejected ? ':r' : ''}`,
-  ])
+  const entry = integersReply(score, cum, total, age, live)
+  redis.lpush(key, [rejected ? `${entry}:r` : entry])
 }
 
 /**

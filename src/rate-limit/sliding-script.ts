@@ -11,7 +11,7 @@
  * rather than an array: a client parses a bulk string faster than six integers.
  */
 import { defineScript } from '../stores/define-script.js'
-import { parseIntegers } from '../stores/integers-reply.js'
+import { integersReply } from '../stores/integers-reply.js'
 import type { ScriptContext } from '../stores/types.js'
 import { logExpire, logPush, readLog, retryOf } from './sliding-log.js'
 
@@ -135,7 +135,7 @@ export function runSliding(redis: ScriptContext, [key]: string[], [now, l, win, 
   const { n, used } = log
   if (used + cost > limit) {
     const retry = retryOf(redis, key!, log.base, used + cost - limit, w, t)
-    return `0:${t}:0:${Math.max(0, limit - used)}:${used > 0 ? n!.score + w - t : 0}:${retry}`
+    return integersReply(0, t, 0, Math.max(0, limit - used), used > 0 ? n!.score + w - t : 0, retry)
   }
   if (log.corrupt) redis.del([key!])
   let score = t
@@ -146,11 +146,8 @@ export function runSliding(redis: ScriptContext, [key]: string[], [now, l, win, 
   }
   logPush(redis, key!, score, cum, cost, log.os, log.base, false)
   logExpire(redis, key!, n, score, t, w)
-  return `1:${t}:1:${Math.max(0, limit - used - cost)}:${score + w - t}:0`
+  return integersReply(1, t, 1, Math.max(0, limit - used - cost), score + w - t, 0)
 }
-
-/** SLIDING_LUA's reply ('1:…:0') as the check script's numbers. */
-export const slidingReply = parseIntegers
 
 /** Checks are decisions that only matter now: never journaled or replayed. */
 export const slidingScript = defineScript<string>({

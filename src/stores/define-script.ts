@@ -44,15 +44,12 @@ export function defineScript<R extends ScriptReply>(definition: ScriptDefinition
 }
 
 /**
- * Checks a script call and turns its arguments into the strings Lua sees in ARGV. Keys must
- * all hash to one cluster slot (share a `{hash tag}`), on every store, so that a script that
- * works on memory also works on Redis Cluster.
+ * Checks a script call: a script made by defineScript, its number of keys, all of them in one
+ * cluster slot (a shared `{hash tag}`, on every store, so that a script that works on memory also
+ * works on Redis Cluster), and arguments that are strings, Buffers or finite numbers. Throws a
+ * typed error; allocates nothing (the RedisStore sends the arguments as they are).
  */
-export function prepareScriptCall(
-  script: Script,
-  keys: readonly string[],
-  args: readonly StoreValue[],
-): string[] {
+export function checkScriptCall(script: Script, keys: readonly string[], args: readonly StoreValue[]): void {
   if (!script || typeof script.sha1 !== 'string')
     throw invalidArgument('eval needs a script made by defineScript()')
   if (!Array.isArray(keys) || keys.length !== script.keys.length) {
@@ -74,15 +71,26 @@ export function prepareScriptCall(
     slot = s
   }
   if (!Array.isArray(args)) throw invalidArgument(`script ${script.name}: args must be an array`)
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
+    if (typeof arg === 'string' || (typeof arg === 'number' && Number.isFinite(arg)) || Buffer.isBuffer(arg))
+      continue
+    throw invalidArgument(`script ${script.name}: argument ${i} must be a string, Buffer or finite number`)
+  }
+}
+
+/** checkScriptCall, then the arguments as the strings Lua sees in ARGV (what the twins get). */
+export function prepareScriptCall(
+  script: Script,
+  keys: readonly string[],
+  args: readonly StoreValue[],
+): string[] {
+  checkScriptCall(script, keys, args)
   let text = true
   for (let i = 0; i < args.length && text; i++) text = typeof args[i] === 'string'
   if (text) return args as string[] // the common case: nothing to convert, nothing to copy
-  return args.map((arg, i) => {
-    if (typeof arg === 'string') return arg
-    if (typeof arg === 'number' && Number.isFinite(arg)) return String(arg)
-    if (Buffer.isBuffer(arg)) return arg.toString('utf8') // twins see UTF-8 text; Lua sees the bytes
-    throw invalidArgument(`script ${script.name}: argument ${i} must be a string, Buffer or finite number`)
-  })
+  // twins see UTF-8 text; Lua sees the bytes
+  return args.map((arg) => (Buffer.isBuffer(arg) ? arg.toString('utf8') : String(arg)))
 }
 
 const INT64_LIMIT = 2 ** 63

@@ -10,7 +10,7 @@ import { Emitter } from '../internal/events.js'
 import { addressOf, INSPECT } from '../internal/redact.js'
 import { groupBySlot } from '../internal/slot.js'
 import { type CheckContext, COMMANDS, checkBatchCommand, checkCommand } from './commands.js'
-import { prepareScriptCall } from './define-script.js'
+import { checkScriptCall } from './define-script.js'
 import { BlockingPool, blockingReads } from './redis-blocking.js'
 import { type Arg, WIRE, type WireCommand, wireArgs } from './redis-commands.js'
 import { type Client, Connection } from './redis-connection.js'
@@ -171,7 +171,7 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
     args: readonly Arg[],
   ): Promise<unknown> {
     try {
-      prepareScriptCall(script, keys, args)
+      checkScriptCall(script, keys, args)
     } catch (err) {
       return Promise.reject(err)
     }

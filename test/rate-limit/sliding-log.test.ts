@@ -10,7 +10,8 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkScript } from '../../src/rate-limit/scripts.js'
-import { slidingReply, slidingScript } from '../../src/rate-limit/sliding-script.js'
+import { slidingScript } from '../../src/rate-limit/sliding-script.js'
+import { parseIntegers } from '../../src/stores/integers-reply.js'
 import { createMemoryStore } from '../../src/stores/memory/index.js'
 import { createRedisStore } from '../../src/stores/redis.js'
 import type { Store } from '../../src/stores/types.js'
@@ -21,7 +22,7 @@ const T = 1_700_000_000_000 // (T + W) is a multiple of an eighth
 const KEY = '{e}:log'
 
 const lean = (s: Store, t: number, limit: number, cost = 1) =>
-  s.eval(slidingScript, [KEY], [String(t), String(limit), String(W), String(cost)]).then(slidingReply)
+  s.eval(slidingScript, [KEY], [String(t), String(limit), String(W), String(cost)]).then(parseIntegers)
 const full = (s: Store, t: number, limit: number, cost = 1, charge = '1') =>
   s
     .eval(
@@ -29,7 +30,7 @@ const full = (s: Store, t: number, limit: number, cost = 1, charge = '1') =>
       ['{e}:b', KEY],
       [String(t), 'c', charge, '0', 'id', 's', String(limit), String(W), String(limit), String(cost)],
     )
-    .then(slidingReply) // the same integers-in-a-string reply
+    .then(parseIntegers)
 
 /** The contract by brute force: [allowed, remaining, resetAfterMs, retryAfterMs] of each check. */
 function model(limit: number) {

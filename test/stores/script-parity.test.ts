@@ -7,9 +7,10 @@
 import { isUtf8 } from 'node:buffer'
 import { randomBytes } from 'node:crypto'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isKitError } from '../../src/errors.js'
 import { defineScript } from '../../src/stores/define-script.js'
-import { createRedisStore, type RedisStore } from '../../src/stores/index.js'
+import { createMemoryStore, createRedisStore, type RedisStore } from '../../src/stores/index.js'
 import { formatDouble, luaToNumber } from '../../src/stores/lua.js'
 import { redisUrl } from '../support/env.js'
 import { expectScriptParity, randomState, type SymbolicCommand } from '../support/script-parity.js'
@@ -211,5 +212,52 @@ describe('script parity: Lua on Redis ↔ JavaScript twin on memory', () => {
   it("Lua's reply conversion: truncation, int64 overflow, false, true, nil, nested tables", async () => {
     const modes = fc.constantFrom('number', 'negated', 'false', 'true', 'table', 'nested', 'text')
     await expectScriptParity(replyShapes, fc.tuple(numberText, modes), { redis, setup: 'none', numRuns: 300 })
+  })
+
+  it('a bad call is refused the same way on both stores, before anything is sent', async () => {
+    const memory = createMemoryStore()
+    const calls: [string, () => [string[], unknown[]], string][] = [
+      ['too few keys', () => [[], ['a', 'b']], 'INVALID_ARGUMENT'],
+      [
+        'keys in two slots',
+        () => [
+          ['{a}:1', '{b}:2'],
+          ['a', 'b'],
+        ],
+        'CROSSSLOT',
+      ],
+      [
+        'a NaN argument',
+        () => [
+          ['{a}:1', '{a}:2'],
+          [1, Number.NaN],
+        ],
+        'INVALID_ARGUMENT',
+      ],
+      [
+        'an object argument',
+        () => [
+          ['{a}:1', '{a}:2'],
+          [1, { by: 2 }],
+        ],
+        'INVALID_ARGUMENT',
+      ],
+    ]
+    for (const store of [redis, memory]) {
+      for (const [what, call, code] of calls) {
+        const [keys, args] = call()
+        const error = await store.eval(cappedIncrement, keys, args as never).catch((err: unknown) => err)
+        expect(isKitError(error, code as never), `${store.name}: ${what}`).toBe(true)
+      }
+      // numbers and Buffers are accepted as they are
+      const tag = randomBytes(6).toString('hex')
+      const reply = await store.eval(
+        cappedIncrement,
+        [`{${tag}}:n`, `{${tag}}:log`],
+        [1, Buffer.from('9'), 'x'],
+      )
+      expect(reply, store.name).toEqual([1, 1, 1, 'ok'])
+    }
+    await memory.close()
   })
 })
