@@ -83,22 +83,26 @@ const DROP = Symbol('drop')
  * `constructor` holding a `prototype`), else turned from a tag into a Date or a Buffer.
  */
 function revive(key: string, value: unknown): unknown {
-  if (typeof value === 'object' && value !== null) {
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) value[i] = revive(String(i), value[i])
-    } else {
-      const record = value as Record<string, unknown>
-      for (const k of Object.keys(record)) {
-        const item = revive(k, record[k])
-        if (item === DROP) delete record[k]
-        else record[k] = item
-      }
+  if (typeof value !== 'object' || value === null) return key === '__proto__' ? DROP : value
+  if (Array.isArray(value)) {
+    // an index is never `__proto__` or `constructor`: only the objects in an array need a look
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i]
+      if (typeof item === 'object' && item !== null) value[i] = revive('', item)
     }
+    return key === '__proto__' ? DROP : value
+  }
+  const record = value as Record<string, unknown>
+  for (const k of Object.keys(record)) {
+    const item = record[k]
+    if (typeof item === 'object' && item !== null) {
+      const out = revive(k, item)
+      if (out === DROP) delete record[k]
+      else if (out !== item) record[k] = out
+    } else if (k === '__proto__') delete record[k]
   }
   if (key === '__proto__') return DROP
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value
-  if (key === 'constructor' && 'prototype' in value) return DROP
-  const record = value as Record<string, unknown>
+  if (key === 'constructor' && 'prototype' in record) return DROP
   if (DATE_TAG in record) return new Date(record[DATE_TAG] as number)
   if (BYTES_TAG in record) return Buffer.from(record[BYTES_TAG] as string, 'base64')
   return value

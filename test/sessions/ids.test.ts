@@ -1,12 +1,13 @@
 /**
  * Session ids: the group an id names is its last byte (read from its characters without decoding
  * it), the "may have a user" bit is the first character's low bit, and ids in any other format
- * get a group from their SHA-256.
+ * get a group from their SHA-256; the stored name of an id is the base64url of its SHA-256's
+ * first 16 bytes.
  */
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { groupOfId, ID_BYTES, mayHaveUser, newSessionId } from '../../src/sessions/ids.js'
+import { groupOfId, hashId, ID_BYTES, mayHaveUser, newSessionId } from '../../src/sessions/ids.js'
 
 describe('session ids', () => {
   it("an id's group is its last byte, for any 24 bytes", () => {
@@ -35,5 +36,24 @@ describe('session ids', () => {
     for (const id of ['short', 'x'.repeat(33), 'has spaces in it and is 32 chars', 'é'.repeat(32)]) {
       expect(groupOfId(id)).toBe(createHash('sha256').update(id).digest()[31])
     }
+  })
+
+  it("an id's stored name is the base64url of the first 16 bytes of its SHA-256, for any id", () => {
+    const expected = (id: string) =>
+      createHash('sha256').update(id).digest().subarray(0, 16).toString('base64url')
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.base64String()), (id) => {
+        expect(hashId(id)).toBe(expected(id))
+      }),
+      { numRuns: 3000, seed: 20261124 },
+    )
+    // every value of the 22nd character's top 2 bits, on ids in our format
+    const seen = new Set<string>()
+    for (let i = 0; i < 200; i++) {
+      const id = newSessionId(undefined, i % 2 === 0)
+      expect(hashId(id)).toBe(expected(id))
+      seen.add(hashId(id)[21]!)
+    }
+    expect([...seen].sort()).toEqual(['A', 'Q', 'g', 'w'])
   })
 })
