@@ -22,7 +22,7 @@ const MAX_ID_LENGTH = 512
 const MAX_USER_ID_LENGTH = 1024
 
 // CSPRNG bytes drawn 64 ids at a time (one randomBytes call costs as much as hashing an id);
-// each id's bytes are copied out and wiped from the pool.
+// each id is written from its bytes in the pool, which are wiped right after.
 const POOL_BYTES = 64 * ID_BYTES
 let pool = Buffer.alloc(0)
 let offset = 0
@@ -36,13 +36,13 @@ export function newSessionId(group: number | undefined, user: boolean): string {
     pool = crypto.randomBytes(POOL_BYTES)
     offset = 0
   }
-  const bytes = Buffer.allocUnsafe(ID_BYTES)
-  pool.copy(bytes, 0, offset, offset + ID_BYTES)
-  pool.fill(0, offset, offset + ID_BYTES)
-  offset += ID_BYTES
-  if (group !== undefined) bytes[ID_BYTES - 1] = group
-  bytes[0] = user ? bytes[0]! | 0x04 : bytes[0]! & ~0x04
-  return bytes.toString('base64url')
+  const start = offset
+  const end = (offset += ID_BYTES)
+  if (group !== undefined) pool[end - 1] = group
+  pool[start] = user ? pool[start]! | 0x04 : pool[start]! & ~0x04
+  const id = pool.toString('base64url', start, end)
+  pool.fill(0, start, end)
+  return id
 }
 
 /**

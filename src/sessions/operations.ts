@@ -9,13 +9,21 @@ import { type Context, recordKeys, table, toSession } from './context.js'
 import { checkUserId, mayHaveUser, newSessionId, userRef } from './ids.js'
 import type { SessionRef } from './keys.js'
 import { destroyScript } from './move-scripts.js'
+import { MAX_TIMEOUT_MS } from './options.js'
 import { readScript, touchScript } from './read-scripts.js'
 import { expiryOf, parseRecord, type StoredRecord } from './record.js'
 import type { CreateOptions, Patch, Session, TouchResult, WriteOptions } from './types.js'
 import { createPlainScript, createScript, writeScript } from './write-scripts.js'
 
 function idleOf(ctx: Context<object>, ttl: Duration | undefined): number {
-  return ttl === undefined ? ctx.options.idleMs : toPositiveMs(ttl, 'ttl')
+  if (ttl === undefined) return ctx.options.idleMs
+  const ms = toPositiveMs(ttl, 'ttl')
+  if (ms > MAX_TIMEOUT_MS) {
+    throw invalidArgument(
+      `ttl must be at most ${MAX_TIMEOUT_MS} ms (got ${describe(ttl)}); pass a shorter idle timeout`,
+    )
+  }
+  return ms
 }
 
 export function checkVersion(options: WriteOptions | undefined): number | undefined {

@@ -40,8 +40,16 @@ export interface SessionsOptions<T extends object = SessionData> {
   updateRetries?: number
 }
 
+/**
+ * The longest idle or absolute timeout, in ms: a safe integer, so that it is written as plain
+ * digits (the create script stores the idle timeout as the client sends it).
+ */
+export const MAX_TIMEOUT_MS = Number.MAX_SAFE_INTEGER
+
 const positiveDuration = () =>
-  durationSchema().refine((d) => toMs(d) >= 1, { message: 'must be at least 1 ms' })
+  durationSchema()
+    .refine((d) => toMs(d) >= 1, { message: 'must be at least 1 ms' })
+    .refine((d) => toMs(d) <= MAX_TIMEOUT_MS, { message: `must be at most ${MAX_TIMEOUT_MS} ms` })
 
 const keySchema = z
   .object({

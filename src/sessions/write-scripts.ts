@@ -72,6 +72,10 @@ return string.format('1:1:%d:%d:%d', c, exp, a)`,
  * create, for a session without a user (what most creates are): the same record and index entry
  * as `create`, with nothing to check, in the fewest commands. KEYS: record, all. ARGV: hash,
  * payload, idleMs, absoluteMs, now. → '1:version:createdAt:expiresAt:absoluteAt'
+ *
+ * The record and the reply are joined from three formatted numbers (now, the absolute deadline,
+ * the expiry when it is earlier) and the idle timeout as sent: whole ms in digits, which the
+ * options guarantee (MAX_TIMEOUT_MS). Eight string.format calls cost 0.7 µs of Redis time more.
  */
 export const createPlainScript = defineScript<ScriptReply>({
   name: 'sessions:create-plain',
@@ -84,12 +88,15 @@ if ARGV[5] == '' then
 else
   now = tonumber(ARGV[5])
 end
-local i, a = tonumber(ARGV[3]), now + tonumber(ARGV[4])
-local exp = math.min(now + i, a)
-redis.call('SET', KEYS[1], string.format('1,%d,%d,%d,%d,%d,,', now, a, i, now, now) .. ARGV[2], 'PX', exp - now)
+local a = now + tonumber(ARGV[4])
+local exp = math.min(now + tonumber(ARGV[3]), a)
+local ns, as = string.format('%d', now), string.format('%d', a)
+local es = as
+if exp < a then es = string.format('%d', exp) end
+redis.call('SET', KEYS[1], '1,' .. ns .. ',' .. as .. ',' .. ARGV[3] .. ',' .. ns .. ',' .. ns .. ',,' .. ARGV[2], 'PX', exp - now)
 if string.byte(ARGV[1], 1) % 16 == 0 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now) end
 redis.call('ZADD', KEYS[2], exp, ARGV[1])
-return string.format('1:1:%d:%d:%d', now, exp, a)`,
+return '1:1:' .. ns .. ':' .. es .. ':' .. as`,
   run: (redis, [record, all], [h, payload, idleMs, absoluteMs, at]) => {
     const now = clock(redis, at!)
     const i = Number(idleMs)

@@ -102,6 +102,11 @@ describe.each(storeMatrix())('sessions on $name', (storeCase) => {
       [() => sessions.create({}, { ttl: -1 }), 'INVALID_ARGUMENT', /ttl must be a number of seconds/],
       [() => sessions.create({}, { ttl: '5 parsecs' as never }), 'INVALID_ARGUMENT', /'250ms', '30s'/],
       [
+        () => sessions.create({}, { ttl: 1e20 }),
+        'INVALID_ARGUMENT',
+        /ttl must be at most 9007199254740991 ms/,
+      ],
+      [
         () => sessions.create({}, { userId: 7 as never }),
         'INVALID_ARGUMENT',
         /convert numeric ids with String/,
@@ -132,6 +137,7 @@ describe('createSessions options', () => {
   const store = createMemoryStore()
   it.each([
     [{ idleTimeout: 0 }, /idleTimeout: must be at least 1 ms/],
+    [{ absoluteTimeout: 1e16 }, /absoluteTimeout: must be at most 9007199254740991 ms/],
     [{ absoluteTimeout: 'forever' }, /absoluteTimeout: must be a number of seconds/],
     [{ touchAfter: 2 }, /touchAfter/],
     [{ prefix: 'a*' }, /prefix: must not contain/],
