@@ -6,7 +6,7 @@ import { invalidArgument, isKitError } from '../errors.js'
 import { type Duration, toPositiveMs } from '../internal/duration.js'
 import { describe } from '../internal/keys.js'
 import { type Context, recordKeys, table, toSession } from './context.js'
-import { checkUserId, mayHaveUser, newSessionId, userRef } from './ids.js'
+import { checkId, checkUserId, mayHaveUser, newSessionId, userRef } from './ids.js'
 import type { SessionRef } from './keys.js'
 import { destroyScript } from './move-scripts.js'
 import { MAX_TIMEOUT_MS } from './options.js'
@@ -117,8 +117,9 @@ async function readChecked(ctx: Context<object>, ref: SessionRef): Promise<Store
   return reply[0] === 1 ? parseRecord(reply[1] as string) : null
 }
 
+/** A session, or null; `id` is checked here (a bad one rejects). */
 export async function get<T extends object>(ctx: Context<T>, id: string, operation: string) {
-  return (await read(ctx, id, operation))?.session ?? null
+  return (await read(ctx, checkId(id), operation))?.session ?? null
 }
 
 export async function set<T extends object>(

@@ -29,9 +29,10 @@ export function createSessions<T extends object = SessionData>(
   const ctx = createContext<T>(store, createKeyScheme(opts.prefix), createPayloadCodec<T>(opts), opts)
 
   const sessions: Sessions<T> = {
-    // async: bad input rejects the promise, as every failure does
-    create: async (data, createOptions) => create(ctx, data, createOptions),
-    get: async (id) => get(ctx, checkId(id), 'get'),
+    // bad input rejects the promise, as every failure does: the async wrappers turn a check's
+    // throw into a rejection; create and get (async themselves) check inside, one promise less
+    create: (data, createOptions) => create(ctx, data, createOptions),
+    get: (id) => get(ctx, id, 'get'),
     set: async (id, data, writeOptions) => set(ctx, checkId(id), data, checkVersion(writeOptions)),
     update: async (id, patch, writeOptions) => update(ctx, checkId(id), patch, checkVersion(writeOptions)),
     touch: async (id) => touch(ctx, checkId(id)),

@@ -8,7 +8,8 @@ import { RedisKitError } from '../../errors.js'
 import { checkBatchCommand, isReplayable } from '../commands.js'
 import { isEphemeral } from '../durability.js'
 import type { BatchCommand, CommandName } from '../types.js'
-import { countingScript, type RouterContext, route, routeCommand } from './router.js'
+import { countingScript, type RouterContext, route } from './router.js'
+import { routeCommand } from './routes.js'
 
 export async function routeBatch(ctx: RouterContext, batch: readonly BatchCommand[]): Promise<unknown[]> {
   if (!Array.isArray(batch)) throw new RedisKitError('INVALID_ARGUMENT', 'batch takes an array of commands')

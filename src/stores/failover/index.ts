@@ -20,7 +20,8 @@ import { OpLog } from './op-log.js'
 import { type FailoverStoreOptions, failoverOptionsSchema } from './options.js'
 import { FailoverSubscriptions } from './pubsub.js'
 import { probe, replay } from './recovery.js'
-import { isOutage, type RouterContext, route, routeCommand, routeScript } from './router.js'
+import { isOutage, type RouterContext, route } from './router.js'
+import { routeCommand, routeScript } from './routes.js'
 
 export type { FailoverStoreOptions } from './options.js'
 

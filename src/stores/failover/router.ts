@@ -9,13 +9,9 @@ import { isKitError, RedisKitError } from '../../errors.js'
 import type { CircuitBreaker } from '../../internal/circuit-breaker.js'
 import { withDeadline } from '../../internal/deadline.js'
 import type { Deadlines } from '../../internal/deadlines.js'
-import { COMMANDS, checkCommand, isReplayable } from '../commands.js'
-import { isEphemeral } from '../durability.js'
-import type { CommandName, Script, ScriptReply, Store, StoreValue } from '../types.js'
+import type { Store } from '../types.js'
 import type { Journal, JournalEntry } from './journal.js'
 import type { OpLog } from './op-log.js'
-import { ackOp, countingScript, sendCounting, sendGuardedScript } from './send.js'
-import { xaddForReplay } from './xadd.js'
 
 export { ackOp, countingScript, sendCounting, sendGuardedScript } from './send.js'
 
@@ -50,27 +46,25 @@ export function isInDoubt(err: RedisKitError): boolean {
   return err.code === 'TIMEOUT' || !NEVER_SENT.test(err.message)
 }
 
-type Attempt = () => Promise<unknown>
-type Fallback = (store: Store) => Promise<unknown>
-
+/** One call to route: an object literal, or an object whose methods live on its class (routes.ts). */
 export interface Route {
   /** A write that must survive an outage: a failure opens the circuit at once. */
-  durable: boolean
+  readonly durable: boolean
   /** The call on the primary (run under the deadline while the circuit is closed). */
-  attempt: Attempt
+  attempt(): Promise<unknown>
   /** The same call on the fallback. */
-  fallback: Fallback
+  fallback(store: Store): Promise<unknown>
   /**
    * The journal entry of a durable call served by the fallback (omit to journal it yourself);
    * `result` is what the fallback answered (an XADD journals the id it assigned).
    */
-  entry?: (inDoubt: boolean, opId?: string, result?: unknown) => JournalEntry
+  entry?(inDoubt: boolean, opId?: string, result?: unknown): JournalEntry
   /** The op id the attempt was guarded with, reused by its journal entry. */
-  opId?: string
+  readonly opId?: string
   /** Called when the attempt succeeded within the deadline (a guarded write acks its op id). */
-  ack?: () => void
+  ack?(): void
   /** Added to the deadline: a blocking read may take its block time. */
-  blockMs?: number
+  readonly blockMs?: number
 }
 
 /**
@@ -93,7 +87,7 @@ function routeNow(ctx: RouterContext, call: Route): Promise<unknown> {
   const journaled = call.durable && call.entry !== undefined
   if (!ctx.breaker.isClosed) {
     const entry = journaled ? (result: unknown) => call.entry!(false, undefined, result) : undefined
-    return serveFromFallback(ctx, call.fallback, entry, -1)
+    return serveFromFallback(ctx, call, entry, -1)
   }
   const seq = journaled ? ctx.journal.reserve() : -1
   let attempt: Promise<unknown>
@@ -122,14 +116,14 @@ function routeNow(ctx: RouterContext, call: Route): Promise<unknown> {
       const entry = journaled
         ? (result: unknown) => call.entry!(isInDoubt(err), call.opId, result)
         : undefined
-      return serveFromFallback(ctx, call.fallback, entry, seq)
+      return serveFromFallback(ctx, call, entry, seq)
     },
   )
 }
 
 async function serveFromFallback(
   ctx: RouterContext,
-  run: Fallback,
+  call: Route,
   entry: ((result: unknown) => JournalEntry) | undefined,
   seq: number,
 ) {
@@ -139,7 +133,7 @@ async function serveFromFallback(
     throw new RedisKitError('UNAVAILABLE', 'Redis is unavailable and this store has no fallback')
   }
   try {
-    const result = await run(fallback)
+    const result = await call.fallback(fallback)
     ctx.counters.fallback++
     if (entry) ctx.journal.add(entry(result), seq >= 0 ? seq : undefined)
     return result
@@ -147,62 +141,4 @@ async function serveFromFallback(
     if (seq >= 0) ctx.journal.release(seq)
     throw err
   }
-}
-
-/** A contract command through the router. */
-export function routeCommand(ctx: RouterContext, name: CommandName, args: unknown[]): Promise<unknown> {
-  try {
-    checkCommand(name, args, ctx)
-  } catch (err) {
-    return Promise.reject(err)
-  }
-  const durable = isReplayable(name) && !isEphemeral()
-  const counting = durable && countingScript(name) !== undefined
-  const opId = counting ? ctx.opLog.newId() : undefined
-  const call = (store: Store) => (store[name] as (...a: unknown[]) => Promise<unknown>)(...args)
-  return route(ctx, {
-    durable,
-    attempt: () => (counting ? sendCounting(ctx, name, args, opId!) : call(ctx.primary)),
-    fallback: call,
-    entry: (inDoubt, id, result) => ({
-      kind: 'command',
-      name,
-      args: name === 'xadd' ? xaddForReplay(args, result) : args,
-      opId: id ?? ctx.opLog.newId(),
-      inDoubt,
-      at: Date.now(),
-    }),
-    opId,
-    ack: counting ? () => ackOp(ctx, args[0] as string, opId!) : undefined,
-    blockMs: COMMANDS[name].blockMs?.(args) ?? 0,
-  })
-}
-
-/** A script through the router: guarded on the primary unless it is idempotent. */
-export function routeScript(
-  ctx: RouterContext,
-  script: Script,
-  keys: readonly string[],
-  args: readonly StoreValue[],
-) {
-  const durable = script.durable && !isEphemeral()
-  const guard = durable && !script.idempotent
-  const opId = guard ? ctx.opLog.newId() : undefined
-  return route(ctx, {
-    durable,
-    attempt: () =>
-      guard ? sendGuardedScript(ctx, script, keys, args, opId!) : ctx.primary.eval(script, keys, args),
-    fallback: (store) => store.eval(script, keys, args),
-    entry: (inDoubt, id) => ({
-      kind: 'script',
-      script,
-      keys: [...keys],
-      args: [...args],
-      opId: id ?? ctx.opLog.newId(),
-      inDoubt,
-      at: Date.now(),
-    }),
-    opId,
-    ack: guard ? () => ackOp(ctx, keys[0] ?? '', opId!) : undefined,
-  }) as Promise<ScriptReply>
 }
