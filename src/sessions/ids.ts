@@ -2,11 +2,15 @@
  * Session ids and the hashes stored in their place. An id is 24 bytes from the system CSPRNG,
  * written as 32 base64url characters. Its last byte names the session's group (0-255): random
  * for a session without a user, the user's group for a session bound to a user, so that every
- * session of one user lives in one cluster slot with the user's index (see keys.ts). That leaves
- * One more bit tells reads how to look the session up: set (the first character's 6-bit value
- * is odd) on ids that may belong to a user, which a read checks against the user's "log out
- * everywhere" marker in a script; clear on ids of sessions without a user, which a plain GET
- * reads. That leaves 183 random bits (OWASP asks for at least 64; express-session uses 192).
+ * session of one user lives in one cluster slot with the user's index (see keys.ts).
+ *
+ * The first character tells reads how to look the session up. On ids that may belong to a user,
+ * the low 4 bits of its 6-bit value are all set ('P', 'f', 'v' or '_'): a read checks those
+ * against the user's "log out everywhere" marker in a script. On ids of sessions without a user
+ * the lowest bit is clear, and a plain GET reads them. Ids that express-session makes are random
+ * and look like user ids 1 time in 16 (1 in 2 with the single bit of 0.1.0). A user's
+ * session id keeps 180 random bits and any other 191 (OWASP asks for at least 64;
+ * express-session uses 192).
  *
  * Redis never sees an id: records are stored under a SHA-256 of it, user indexes under a
  * SHA-256 of the user id, so a dump or SCAN reveals no usable session id.
@@ -16,6 +20,9 @@ import { invalidArgument } from '../errors.js'
 import { describe } from '../internal/keys.js'
 
 export const ID_BYTES = 24
+/** The bits of the first byte that are the low 4 of the first character's value. */
+const USER_MARK = 0x3c
+const LOW_BIT = 0x04
 export const GROUPS = 256
 const OUR_FORMAT = /^[A-Za-z0-9_-]{32}$/
 const MAX_ID_LENGTH = 512
@@ -39,21 +46,21 @@ export function newSessionId(group: number | undefined, user: boolean): string {
   const start = offset
   const end = (offset += ID_BYTES)
   if (group !== undefined) pool[end - 1] = group
-  pool[start] = user ? pool[start]! | 0x04 : pool[start]! & ~0x04
+  pool[start] = user ? pool[start]! | USER_MARK : pool[start]! & ~LOW_BIT
   const id = pool.toString('base64url', start, end)
   pool.fill(0, start, end)
   return id
 }
 
 /**
- * Whether a read of `id` must check a user's marker (a script) rather than GET the record: true
- * for ids we issued to a session that has or may get a user (see newSessionId), for half of
- * express-session's ids (the bit is random there) and for ids in any other format. A plain read
- * that meets a record with a user falls back to the script, so this is only a shortcut.
+ * Whether a read of `id` should check a user's marker (a script) rather than GET the record: true
+ * for ids we issued to a session that has or may get a user (see newSessionId) and for 1 in 16
+ * of express-session's ids (random there); false for ids of another length, which we never issue
+ * to a user. A plain read that meets a record with a user falls back to the script, so this only
+ * saves a round trip, and a wrong guess never gives a wrong answer.
  */
 export function mayHaveUser(id: string): boolean {
-  if (id.length !== 32) return true
-  return (base64urlValue(id.charCodeAt(0)) & 1) === 1
+  return id.length === 32 && (base64urlValue(id.charCodeAt(0)) & 0x0f) === 0x0f
 }
 
 /** The 6-bit value of a base64url character: A-Z 0-25, a-z 26-51, 0-9 52-61, - 62, _ 63. */

@@ -8,7 +8,7 @@ import type { RejectReason } from './payload.js'
 
 /** A live session. Times are Unix milliseconds, from the Redis server's clock. */
 export interface Session<T extends object = SessionData> {
-  /** The session id: 32 base64url characters (192 bits, 183 of them random). Keep it secret. */
+  /** The session id: 32 base64url characters (192 bits, at least 180 of them random). Keep it secret. */
   id: string
   data: T
   /** +1 on every write of the data; pass it to set(…, { version }) to write only over it. */

@@ -20,7 +20,7 @@ describe('session ids', () => {
     )
   })
 
-  it('new ids carry the group and the user bit they were issued with', () => {
+  it('new ids carry the group and the user mark they were issued with', () => {
     for (let group = 0; group < 256; group++) {
       for (const user of [true, false]) {
         const id = newSessionId(group, user)
@@ -30,6 +30,18 @@ describe('session ids', () => {
         expect(Buffer.from(id, 'base64url')[ID_BYTES - 1]).toBe(group)
       }
     }
+  })
+
+  it('4 first characters in 64 mark an id that may have a user; ids of another length never do', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    const marked = [...alphabet].filter((c) => mayHaveUser(c + 'A'.repeat(31)))
+    expect(marked).toEqual(['P', 'f', 'v', '_'])
+    for (let i = 0; i < 500; i++) {
+      expect(marked).toContain(newSessionId(undefined, true)[0])
+      expect(marked).not.toContain(newSessionId(undefined, false)[0])
+    }
+    for (const id of ['P', '_'.repeat(31), '_'.repeat(33), `_${'A'.repeat(35)}`])
+      expect(mayHaveUser(id)).toBe(false)
   })
 
   it('an id in another format takes its group from its SHA-256', () => {

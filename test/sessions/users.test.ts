@@ -3,7 +3,7 @@
  * caller's own session), and revocation that reaches sessions the index does not list.
  */
 import { describe, expect, it } from 'vitest'
-import { userRef } from '../../src/sessions/ids.js'
+import { groupOfId, mayHaveUser, newSessionId, userRef } from '../../src/sessions/ids.js'
 import { createKeyScheme } from '../../src/sessions/keys.js'
 import { storeMatrix } from '../support/stores.js'
 import { useSessions } from './helpers.js'
@@ -85,5 +85,20 @@ describe.each(storeMatrix())('user sessions on $name', (storeCase) => {
     expect(await sessions.get(hidden.id)).toBeNull() // …but the marker ends it
     expect(await sessions.rotate(hidden.id)).toBeNull()
     expect(await sessions.count()).toBe(0)
+  })
+
+  it("a user's record under an id without the user mark (as 0.1.0 issued them) is still checked", async () => {
+    const sessions = h.sessions()
+    const { id } = await sessions.create({ n: 1 }, { userId: 'hal' })
+    const keys = createKeyScheme(h.prefix())
+    // the same record under an id of the same group that reads with a plain GET first
+    const unmarked = newSessionId(groupOfId(id), false)
+    expect(mayHaveUser(id)).toBe(true)
+    expect(mayHaveUser(unmarked)).toBe(false)
+    const record = await h.store().get(keys.session(id).record)
+    await h.store().set(keys.session(unmarked).record, record!, { px: 60_000 })
+    expect(await sessions.get(unmarked)).toMatchObject({ data: { n: 1 } })
+    await sessions.destroyAllForUser('hal')
+    expect(await sessions.get(unmarked)).toBeNull() // the GET met a user's record: the script decided
   })
 })
