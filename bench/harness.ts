@@ -90,7 +90,8 @@ export interface Rounds {
 }
 
 /**
- * Runs every variant once per repetition, in turn, `reps` times. This machine's speed drifts
+ * Runs every variant once per repetition, in turn (each repetition starting one variant later),
+ * `reps` times. This machine's speed drifts
  * over minutes (the same loop measured 36.8k and 79.8k ops/s in the research): a ratio taken
  * within one repetition sees both sides at the same speed, where a best-of-N per variant can
  * give one side a fast phase the other never had. The research measured the peers this way.
@@ -98,7 +99,12 @@ export interface Rounds {
 export async function rounds(reps: number, variants: [string, () => Promise<Measure>][]): Promise<Rounds> {
   const runs = new Map<string, Measure[]>(variants.map(([name]) => [name, []]))
   for (let rep = 0; rep < reps; rep++) {
-    for (const [name, measure] of variants) runs.get(name)!.push(await measure())
+    // each repetition starts one variant later: whatever the order costs (the first run after a
+    // change of mode grows the heap, for one) falls on a different variant each time
+    for (let i = 0; i < variants.length; i++) {
+      const [name, measure] = variants[(i + rep) % variants.length]!
+      runs.get(name)!.push(await measure())
+    }
   }
   const of = (name: string) => {
     const measures = runs.get(name)
