@@ -1,6 +1,7 @@
 /**
  * The Lua of the rate-limit check: one script for every algorithm, one limit or several (all
- * charged or none), the block key, and the optional analytics counters. Its JavaScript twin is
+ * charged or none), the block key, and the optional analytics counters. A check whose limits
+ * share one algorithm sends the script with only that algorithm's functions (checkLua). Its JavaScript twin is
  * check-twin.ts + algorithms.ts, which must do exactly the same (proven by expectScriptParity).
  *
  * KEYS: block, [stats, top,] one key per limit.
@@ -17,7 +18,7 @@
  */
 import { LOG_LUA } from './sliding-script.js'
 
-export const CHECK_LUA = `local t
+const HEAD = `local t
 if ARGV[1] == '' then
   local now = redis.call('TIME')
   t = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
@@ -60,11 +61,11 @@ if blocked and blocked > t then
   return string.format('2:%d:%d', t, blocked - t)
 end
 
-${LOG_LUA}
+`
 
-local read = {}
-local commit = {}
-
+/** Each algorithm's read and commit (the sliding one needs LOG_LUA). */
+const ALGORITHMS: Record<string, string> = {
+  s: `${LOG_LUA}
 -- The sliding log (see LOG_LUA): expired entries leave from the tail as they are seen.
 function read.s(key, limit, w, burst, cost)
   local used, corrupt, base, os, ns, nc, nk, nr, na = log_read(key, t, w)
@@ -96,7 +97,8 @@ function commit.s(key, limit, w, burst, cost, s, rejected)
   s.reset = score + w - t
 end
 
-function read.g(key, limit, w, burst, cost)
+`,
+  g: `function read.g(key, limit, w, burst, cost)
   local T = w / limit
   local tau = burst * T
   local tat = t
@@ -118,7 +120,8 @@ function commit.g(key, limit, w, burst, cost, s, rejected)
   s.reset = math.ceil(after - t)
 end
 
-local function refillAt(s, limit, w, cap)
+`,
+  t: `local function refillAt(s, limit, w, cap)
   if s.tk >= cap then return 0 end
   return s.at + math.ceil((cap - s.tk) / limit) * w - t
 end
@@ -161,7 +164,8 @@ function commit.t(key, limit, w, cap, cost, s, rejected)
   end
 end
 
-function read.f(key, limit, w, burst, cost)
+`,
+  f: `function read.f(key, limit, w, burst, cost)
   local v = redis.call('HMGET', key, 'w', 'n')
   local idx = math.floor(t / w)
   local n = digits(v[2])
@@ -183,7 +187,10 @@ function commit.f(key, limit, w, burst, cost, s, rejected)
   s.reset = s.ends
 end
 
-local limits = {}
+`,
+}
+
+const TAIL = `local limits = {}
 local all = true
 for i = 1, count do
   local a = 5 + (i - 1) * 5
@@ -206,3 +213,24 @@ for i = 1, count do
   reply[i + 1] = string.format('%d:%d:%d:%d', s.allowed and 1 or 0, s.remaining, s.reset, s.allowed and 0 or s.retry)
 end
 return table.concat(reply, ':')`
+
+/**
+ * The check script for limits of the given algorithms (letters, e.g. 'g' or 'fs'): the same
+ * script, with only those algorithms' functions. Lua creates every local function of a script
+ * on each call, so a named gcra limiter does not pay for the sliding log's (1.4 µs of Redis time
+ * per check measured).
+ */
+export function checkLua(algorithms: string): string {
+  const parts = [...algorithms].map((a) => {
+    const part = ALGORITHMS[a]
+    if (part === undefined) throw new Error(`checkLua: unknown algorithm '${a}'`)
+    return part
+  })
+  return `${HEAD}local read = {}
+local commit = {}
+
+${parts.join('')}${TAIL}`
+}
+
+/** The check script for every algorithm (a check whose limits mix them). */
+export const CHECK_LUA = checkLua('sgtf')

@@ -13,7 +13,7 @@ import type { IdKeys, KeyLayout } from './keys.js'
 import { LocalLimits, share } from './local.js'
 import type { Policy, ResolvedOptions } from './options.js'
 import { decode, fromBlockList, unavailable } from './result.js'
-import { checkScript } from './scripts.js'
+import { ALL_ALGORITHMS, checkScript } from './scripts.js'
 import { slidingScript } from './sliding-script.js'
 import type { RateLimitEvents, RateLimitResult, RateLimitStats, RateLimitStoreErrorPolicy } from './types.js'
 
@@ -101,7 +101,7 @@ export class Engine {
     const a = d.analytics
     const keys = this.keysOf(d)
     const limitKeys = this.limitKeys(keys.root, d.policies)
-    const script = checkScript(d.policies.length, a !== undefined)
+    const script = checkScript(d.policies.length, a !== undefined, algorithmsOf(d.policies))
     const scriptKeys = a ? [keys.block, keys.stats!, keys.top!, ...limitKeys] : [keys.block, ...limitKeys]
     const args = argv(d, a ? a.retentionMs + a.bucketMs : 0, 1)
     return this.caller.run(
@@ -143,7 +143,7 @@ export class Engine {
       return result
     }
     this.stats.local++
-    const localScript = checkScript(d.policies.length, false)
+    const localScript = checkScript(d.policies.length, false, algorithmsOf(d.policies))
     const keys = this.keysOf(d)
     const localKeys = [keys.block, ...this.limitKeys(keys.root, d.policies)]
     return this.local.run(localScript, localKeys, argv(d, 0, d.instances)).then((reply) => {
@@ -160,6 +160,13 @@ export class Engine {
 }
 
 /** The script's ARGV: header, then per policy its five values (limits shared by `instances`). */
+/** The algorithm letter shared by every limit, or ALL_ALGORITHMS when they differ. */
+function algorithmsOf(policies: readonly Policy[]): string {
+  const letter = policies[0]!.wire[0]
+  for (let i = 1; i < policies.length; i++) if (policies[i]!.wire[0] !== letter) return ALL_ALGORITHMS
+  return letter
+}
+
 function argv(d: Decision, retention: number, instances: number): string[] {
   const args = [
     '',

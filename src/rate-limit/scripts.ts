@@ -1,12 +1,12 @@
 /**
  * The rate-limit scripts as Store scripts. The check is one Lua text whose KEYS count depends on
  * how many limits it checks and whether analytics is on, so it is defined once per shape (same
- * Lua, same SHA). Checks are decisions that only matter now: `durable: false`, never journaled
+ * Lua, same SHA), and once more per algorithm when all its limits share one. Checks are decisions that only matter now: `durable: false`, never journaled
  * or replayed by a FailoverStore. A block is a set, safe to replay: `idempotent: true`.
  */
 import { defineScript } from '../stores/define-script.js'
 import type { Script, ScriptContext } from '../stores/types.js'
-import { CHECK_LUA } from './check-lua.js'
+import { checkLua } from './check-lua.js'
 import { runCheck } from './check-twin.js'
 
 /** Most limits one `checkAll` takes (each is one key of one script). */
@@ -14,16 +14,24 @@ export const MAX_LIMITS = 8
 
 const shapes = new Map<string, Script<string>>()
 
-/** The check script for `limits` limits, with or without the analytics keys. */
-export function checkScript(limits: number, analytics: boolean): Script<string> {
-  const shape = `${limits}:${analytics ? 'a' : '-'}`
+/** Every algorithm's letter: the check script that takes limits of any mix of them. */
+export const ALL_ALGORITHMS = 'sgtf'
+
+/**
+ * The check script for `limits` limits, with or without the analytics keys, for limits of the
+ * `algorithms` given (one letter: a script with only that algorithm's Lua; ALL_ALGORITHMS for
+ * a mix). The twin is the same for all of them.
+ */
+export function checkScript(limits: number, analytics: boolean, algorithms = ALL_ALGORITHMS): Script<string> {
+  const shape = `${limits}:${analytics ? 'a' : '-'}:${algorithms}`
   let script = shapes.get(shape)
   if (!script) {
     const limitKeys = Array.from({ length: limits }, (_, i) => `limit${i + 1}`)
+    const only = algorithms === ALL_ALGORITHMS ? '' : `-${algorithms}`
     script = defineScript<string>({
-      name: `rate-limit-check-${limits}${analytics ? '-analytics' : ''}`,
+      name: `rate-limit-check-${limits}${analytics ? '-analytics' : ''}${only}`,
       keys: ['block', ...(analytics ? ['stats', 'top'] : []), ...limitKeys],
-      lua: CHECK_LUA,
+      lua: checkLua(algorithms),
       run: runCheck,
       durable: false,
     })

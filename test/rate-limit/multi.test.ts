@@ -2,7 +2,7 @@
  * checkAll: several limits in one atomic step — all charged or none, one round trip, on every
  * store (the cluster proves the keys share a slot).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { isKitError } from '../../src/errors.js'
 import type { RateLimit } from '../../src/rate-limit/index.js'
 import { COMMANDS } from '../../src/stores/commands.js'
@@ -138,5 +138,36 @@ describe('one round trip per check', () => {
     expect(calls).toEqual({ eval: 4, other: 0 })
     await rateLimit.close()
     await close()
+  })
+})
+
+// which Lua a check sends does not depend on the store (the scripts' parity tests run each on Redis)
+describe('the Lua a check sends', () => {
+  it('sends only the Lua of the algorithm its limits share (all of it for a mix)', async () => {
+    const store = createMemoryStore()
+    const rateLimit = limiterOn(store)
+    const evals = vi.spyOn(store, 'eval')
+    try {
+      const gcra = rateLimit.define({ limit: 5, window: 60, algorithm: 'gcra' })
+      await gcra.check('v')
+      await rateLimit.checkAll('v', [
+        { limit: 2, window: 60 },
+        { limit: 5, window: 3600 },
+      ])
+      await rateLimit.checkAll('v', [
+        { limit: 2, window: 60, algorithm: 'fixed' },
+        { limit: 5, window: 3600, algorithm: 'token-bucket' },
+      ])
+      const sent = evals.mock.calls.map(([script]) => script.lua)
+      expect(sent).toHaveLength(3)
+      expect(sent[0]).toContain('function read.g')
+      expect(sent[0]).not.toMatch(/function read\.[stf]|log_read/)
+      expect(sent[1]).toContain('function read.s')
+      expect(sent[1]).not.toMatch(/function read\.[gtf]/)
+      for (const algorithm of ['s', 'g', 't', 'f']) expect(sent[2]).toContain(`function read.${algorithm}`)
+    } finally {
+      await rateLimit.close()
+      await store.close()
+    }
   })
 })

@@ -22,27 +22,28 @@ const T0 = 1_700_000_040_000
 const now = fc.integer({ min: 0, max: 48 }).map((k) => String(T0 + k * 2500))
 
 /** One limit's five ARGV: algorithm, limit, window ms, burst, cost (always a valid combination). */
-const limitArgs = fc
-  .record({
-    algo: fc.constantFrom('s', 'g', 't', 'f'),
-    limit: fc.integer({ min: 1, max: 5 }),
-    window: fc.constantFrom(10_000, 20_000, 30_000),
-    extra: fc.integer({ min: 0, max: 3 }),
-    cost: fc.integer({ min: 1, max: 5 }),
-  })
-  .map(({ algo, limit, window, extra, cost }) => {
-    const burst = algo === 'g' || algo === 't' ? limit + extra : limit
-    return [algo, String(limit), String(window), String(burst), String(Math.min(cost, burst))]
-  })
+const limitArgsOf = (algorithms: string) =>
+  fc
+    .record({
+      algo: fc.constantFrom(...algorithms),
+      limit: fc.integer({ min: 1, max: 5 }),
+      window: fc.constantFrom(10_000, 20_000, 30_000),
+      extra: fc.integer({ min: 0, max: 3 }),
+      cost: fc.integer({ min: 1, max: 5 }),
+    })
+    .map(({ algo, limit, window, extra, cost }) => {
+      const burst = algo === 'g' || algo === 't' ? limit + extra : limit
+      return [algo, String(limit), String(window), String(burst), String(Math.min(cost, burst))]
+    })
 
-function checkArgs(limits: number, analytics: boolean, clock: fc.Arbitrary<string>) {
+function checkArgs(limits: number, analytics: boolean, clock: fc.Arbitrary<string>, algorithms = 'sgtf') {
   return fc
     .tuple(
       clock,
       fc.constantFrom('c', 'c', 'c', 'p'),
       fc.constantFrom('0', '1'),
       fc.constantFrom('alice', 'bob', 'x:{y}'),
-      fc.array(limitArgs, { minLength: limits, maxLength: limits }),
+      fc.array(limitArgsOf(algorithms), { minLength: limits, maxLength: limits }),
     )
     .map(([t, mode, charge, id, specs]) => [t, mode, charge, analytics ? '60000' : '0', id, ...specs.flat()])
 }
@@ -104,6 +105,21 @@ describe('rate-limit scripts: Lua on Redis ↔ twin on memory', () => {
         })
       }, 90_000)
     }
+  }
+
+  for (const algorithm of ['s', 'g', 't', 'f']) {
+    it(`check with only one algorithm's Lua (${algorithm}), 1 and 2 limits`, async () => {
+      for (const limits of [1, 2]) {
+        const script = checkScript(limits, false, algorithm)
+        expect(script.sha1).not.toBe(checkScript(limits, false).sha1)
+        await expectScriptParity(script, checkArgs(limits, false, now, algorithm), {
+          redis,
+          setup: setup(limits, false),
+          calls: { min: 1, max: 8 },
+          numRuns: 60,
+        })
+      }
+    }, 90_000)
   }
 
   it('check on the Redis clock (TIME): the same decisions and state', async () => {
