@@ -190,7 +190,17 @@ end
 `,
 }
 
-const TAIL = `local limits = {}
+const TAIL = `-- one limit (a named limiter's check): the loop below without its tables, and one format
+if count == 1 then
+  local key, algo = KEYS[first], ARGV[6]
+  local limit, w, burst, cost = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+  local s = read[algo](key, limit, w, burst, cost)
+  if not peek and (s.allowed or charge) then commit[algo](key, limit, w, burst, cost, s, not s.allowed) end
+  record(s.allowed)
+  local ok = s.allowed and 1 or 0
+  return string.format('%d:%d:%d:%d:%d:%d', ok, t, ok, s.remaining, s.reset, s.allowed and 0 or s.retry)
+end
+local limits = {}
 local all = true
 for i = 1, count do
   local a = 5 + (i - 1) * 5
