@@ -1,8 +1,9 @@
 /**
  * The Lua of the rate-limit check: one script for every algorithm, one limit or several (all
- * charged or none), the block key, and the optional analytics counters. A check whose limits
- * share one algorithm sends the script with only that algorithm's functions (checkLua). Its JavaScript twin is
- * check-twin.ts + algorithms.ts, which must do exactly the same (proven by expectScriptParity).
+ * charged or none), the block key, and the optional analytics counters; a check whose limits
+ * share one algorithm sends it with only that algorithm's functions (checkLua). Its JavaScript
+ * twin is check-twin.ts + algorithms.ts, which must do exactly the same (proven by
+ * expectScriptParity).
  *
  * KEYS: block, [stats, top,] one key per limit.
  * ARGV: now ('' → TIME; a ms clock only for the parity tests), mode ('c' check, 'p' peek),
@@ -242,5 +243,8 @@ local commit = {}
 ${parts.join('')}${TAIL}`
 }
 
+/** Every algorithm's letter: the check script that takes limits of any mix of them. */
+export const ALL_ALGORITHMS = 'sgtf'
+
 /** The check script for every algorithm (a check whose limits mix them). */
-export const CHECK_LUA = checkLua('sgtf')
+export const CHECK_LUA = checkLua(ALL_ALGORITHMS)

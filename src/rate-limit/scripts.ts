@@ -1,21 +1,19 @@
 /**
  * The rate-limit scripts as Store scripts. The check is one Lua text whose KEYS count depends on
  * how many limits it checks and whether analytics is on, so it is defined once per shape (same
- * Lua, same SHA), and once more per algorithm when all its limits share one. Checks are decisions that only matter now: `durable: false`, never journaled
- * or replayed by a FailoverStore. A block is a set, safe to replay: `idempotent: true`.
+ * Lua, same SHA), and once more per algorithm when all its limits share one. Checks are
+ * decisions that only matter now: `durable: false`, never journaled or replayed by a
+ * FailoverStore. A block is a set, safe to replay: `idempotent: true`.
  */
 import { defineScript } from '../stores/define-script.js'
 import type { Script, ScriptContext } from '../stores/types.js'
-import { checkLua } from './check-lua.js'
+import { ALL_ALGORITHMS, checkLua } from './check-lua.js'
 import { runCheck } from './check-twin.js'
 
 /** Most limits one `checkAll` takes (each is one key of one script). */
 export const MAX_LIMITS = 8
 
 const shapes = new Map<string, Script<string>>()
-
-/** Every algorithm's letter: the check script that takes limits of any mix of them. */
-export const ALL_ALGORITHMS = 'sgtf'
 
 /**
  * The check script for `limits` limits, with or without the analytics keys, for limits of the

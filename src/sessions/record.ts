@@ -63,8 +63,8 @@ const COMMA = 44
 const end = { at: 0 }
 
 /**
- * The number written in digits from `start` up to the next comma (its index goes in `end.at`),
- * or -1 when there are no digits or a character other than a digit comes first.
+ * The number written in digits from `start` up to the next comma (the comma's index goes in
+ * `end.at`), or -1 when there are no digits or a character other than a digit comes first.
  */
 function digits(text: string, start: number): number {
   let pos = start
