@@ -23,6 +23,7 @@ import { logExpire, logPush, readLog, retryOf } from './sliding-log.js'
  * units, and when it was written, how old the oldest live entry was and the units then in the
  * window. While that oldest entry is still live, the newest entry alone gives the units used.
  * Entries of 'score:cum:cost' (written by 0.1.0) are read too. No tables: an entry is values.
+ * Constant command arguments are text ('0', '-1'): Redis prints a number argument with '%.17g'.
  */
 export const LOG_LUA = `-- an entry's score, running total, cost, rejected flag, and age and live when it has them;
 -- nil when m is not an entry
@@ -46,16 +47,16 @@ end
 -- units used, corrupt, units before the oldest live entry, its score, and the newest entry's
 -- score, total, cost, rejected flag and age (nil when empty or corrupt); drops expired entries
 local function log_read(key, t, w)
-  local head = redis.call('LINDEX', key, 0)
+  local head = redis.call('LINDEX', key, '0')
   if not head then return 0, false end
   local ns, nc, nk, nr, age, live = entry(head)
   if not ns then return 0, true end
   if age and ns - age > t - w then return live, false, nc - live, ns - age, ns, nc, nk, nr, age end
-  local tail = redis.call('LINDEX', key, -1)
+  local tail = redis.call('LINDEX', key, '-1')
   local os, oc, ok = entry(tail)
   while os and os <= t - w do
     redis.call('RPOP', key)
-    tail = redis.call('LINDEX', key, -1)
+    tail = redis.call('LINDEX', key, '-1')
     os, oc, ok = entry(tail)
   end
   if not tail then return 0, false end

@@ -74,8 +74,9 @@ return string.format('1:1:%d:%d:%d', c, exp, a)`,
  * payload, idleMs, absoluteMs, now. → '1:version:createdAt:expiresAt:absoluteAt'
  *
  * The record and the reply are joined from three formatted numbers (now, the absolute deadline,
- * the expiry when it is earlier) and the idle timeout as sent: whole ms in digits, which the
- * options guarantee (MAX_TIMEOUT_MS). Eight string.format calls cost 0.7 µs of Redis time more.
+ * the expiry when it is earlier) and the timeouts as sent: whole ms in digits, which the options
+ * guarantee (MAX_TIMEOUT_MS). Commands get text too: Redis prints a number argument with
+ * '%.17g'. Eight formats and three printed arguments cost about 1 µs of Redis time more.
  */
 export const createPlainScript = defineScript<ScriptReply>({
   name: 'sessions:create-plain',
@@ -91,11 +92,11 @@ end
 local a = now + tonumber(ARGV[4])
 local exp = math.min(now + tonumber(ARGV[3]), a)
 local ns, as = string.format('%d', now), string.format('%d', a)
-local es = as
-if exp < a then es = string.format('%d', exp) end
-redis.call('SET', KEYS[1], '1,' .. ns .. ',' .. as .. ',' .. ARGV[3] .. ',' .. ns .. ',' .. ns .. ',,' .. ARGV[2], 'PX', exp - now)
-if string.byte(ARGV[1], 1) % 16 == 0 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now) end
-redis.call('ZADD', KEYS[2], exp, ARGV[1])
+local es, px = as, ARGV[4]
+if exp < a then es, px = string.format('%d', exp), ARGV[3] end
+redis.call('SET', KEYS[1], '1,' .. ns .. ',' .. as .. ',' .. ARGV[3] .. ',' .. ns .. ',' .. ns .. ',,' .. ARGV[2], 'PX', px)
+if string.byte(ARGV[1], 1) % 16 == 0 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ns) end
+redis.call('ZADD', KEYS[2], es, ARGV[1])
 return '1:1:' .. ns .. ':' .. es .. ':' .. as`,
   run: (redis, [record, all], [h, payload, idleMs, absoluteMs, at]) => {
     const now = clock(redis, at!)
