@@ -37,10 +37,10 @@ rec.v, rec.t, rec.r = rec.v + 1, now, r
 redis.call('DEL', KEYS[1])
 local exp = save(KEYS[2], rec, now)
 redis.call('ZREM', KEYS[3], ARGV[1])
-redis.call('ZADD', KEYS[3], exp, ARGV[2])
+redis.call('ZADD', KEYS[3], int(exp), ARGV[2])
 if rec.u ~= '' then
   redis.call('ZREM', KEYS[4], ARGV[1])
-  redis.call('ZADD', KEYS[4], rec.c, ARGV[2])
+  redis.call('ZADD', KEYS[4], int(rec.c), ARGV[2])
 end
 return {1, rec.v, rec.c, exp, rec.a, rec.d}`,
   run: (redis, [oldKey, newKey, all, user, revoked], [oldHash, newHash, expect, payload, uh, at]) => {

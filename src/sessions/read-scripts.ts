@@ -73,7 +73,7 @@ local exp = math.min(rec.t + rec.i, rec.a)
 if now - rec.t >= rec.i * tonumber(ARGV[2]) then
   rec.t = now
   exp = save(KEYS[1], rec, now)
-  redis.call('ZADD', KEYS[2], exp, ARGV[1])
+  redis.call('ZADD', KEYS[2], int(exp), ARGV[1])
 end
 return string.format('1:%d:%d:%d:%d', rec.v, rec.c, exp, rec.a)`,
   run: (redis, [record, all, revoked], [h, touchAfter, at]) => {

@@ -39,10 +39,10 @@ if uh ~= '' then
 end
 local exp = save(KEYS[1], {v = 1, c = c, a = a, i = tonumber(ARGV[3]), t = now, r = r, u = uh, d = ARGV[2]}, now)
 if string.byte(h, 1) % 16 == 0 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now) end
-redis.call('ZADD', KEYS[2], exp, h)
+redis.call('ZADD', KEYS[2], int(exp), h)
 if uh ~= '' then
-  redis.call('ZADD', KEYS[3], c, h)
-  if redis.call('PTTL', KEYS[3]) < a - now then redis.call('PEXPIRE', KEYS[3], a - now) end
+  redis.call('ZADD', KEYS[3], int(c), h)
+  if redis.call('PTTL', KEYS[3]) < a - now then redis.call('PEXPIRE', KEYS[3], int(a - now)) end
   redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[5]))
 end
 return string.format('1:1:%d:%d:%d', c, exp, a)`,
@@ -126,7 +126,7 @@ if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= rec.v then return string.format('-1:%d
 if ARGV[4] ~= '' then rec.i = tonumber(ARGV[4]) end
 rec.v, rec.t, rec.d = rec.v + 1, now, ARGV[2]
 local exp = save(KEYS[1], rec, now)
-redis.call('ZADD', KEYS[2], exp, ARGV[1])
+redis.call('ZADD', KEYS[2], int(exp), ARGV[1])
 return string.format('1:%d:%d:%d:%d', rec.v, rec.c, exp, rec.a)`,
   run: (redis, [record, all, revoked], [h, payload, expect, idleMs, at]) => {
     const now = clock(redis, at!)
