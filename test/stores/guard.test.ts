@@ -151,6 +151,34 @@ describe('op-id guard: Lua and twin', () => {
     await memory.close()
   })
 
+  it('ids older than the retention leave the log on a write whose id ends in a byte that is a multiple of 16', async () => {
+    const memory = createMemoryStore()
+    const logs: string[][][] = []
+    for (const store of [memory, redis]) {
+      const key = `{${prefix}prune}:n`
+      const log = `{${prefix}prune}:ops`
+      const seen: string[][] = []
+      // '1' (49) and 'é' (last UTF-8 byte 0xa9) keep the old id; '0' (48) and 'Ā' (0x80) drop it
+      for (const id of ['w1', 'wé', 'w0', 'wĀ']) {
+        await store.zadd(log, [{ member: 'old', score: 1 }])
+        await store.eval(guarded(COUNTING_COMMANDS.incrby), [log, key], [id, 60_000, 0, '1'])
+        seen.push((await store.zrange(log, 0, -1)).sort())
+        await store.zrem(log, ['old'])
+      }
+      expect(await store.pttl(log)).toBeGreaterThan(50_000)
+      logs.push(seen)
+      await store.del([key, log])
+    }
+    expect(logs[0]).toEqual(logs[1])
+    expect(logs[0]).toEqual([
+      ['old', 'w1'],
+      ['old', 'w1', 'wé'],
+      ['w0', 'w1', 'wé'],
+      ['w0', 'w1', 'wé', 'wĀ'],
+    ])
+    await memory.close()
+  })
+
   it('list writes: same replies and list on both stores; a repeated op id runs once', async () => {
     const { lpush, rpush, lpop, rpop, ltrim } = COUNTING_COMMANDS
     const many = Array.from({ length: 2500 }, (_, i) => `v${i}`) // past Lua's unpack limit per call
