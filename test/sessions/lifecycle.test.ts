@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createSessions } from '../../src/sessions/index.js'
+import { createKeyScheme } from '../../src/sessions/keys.js'
 import { createMemoryStore } from '../../src/stores/index.js'
 import { storeMatrix } from '../support/stores.js'
 import { eventually, sleep, useSessions } from './helpers.js'
@@ -88,6 +89,38 @@ describe.each(storeMatrix())('session lifecycle on $name', (storeCase) => {
     await sleep(15)
     expect((await throttled.touch(t.id))!.expiresAt).toBe(t.expiresAt) // an hour has not passed
     expect((await throttled.get(t.id))!.expiresAt).toBe(t.expiresAt)
+  })
+
+  it("the record's TTL is its expiry: the earlier of the idle and the absolute deadline", async () => {
+    const cases = [
+      { idleTimeout: '1h', absoluteTimeout: '60s', expected: 60_000 },
+      { idleTimeout: '60s', absoluteTimeout: '1h', expected: 60_000 },
+    ] as const
+    for (const { expected, ...timeouts } of cases) {
+      const sessions = h.sessions(timeouts)
+      const keys = createKeyScheme(h.prefix())
+      // without a user (create-plain), with one (create), and after a write
+      const plain = await sessions.create({ n: 1 })
+      const bound = await sessions.create({ n: 2 }, { userId: 'ida' })
+      await sessions.set(bound.id, { n: 3 })
+      for (const s of [plain, bound]) {
+        expect(s.expiresAt - s.createdAt).toBe(expected)
+        const ttl = await h.store().pttl(keys.session(s.id).record)
+        expect(ttl).toBeGreaterThan(expected - 10_000)
+        expect(ttl).toBeLessThanOrEqual(expected)
+      }
+    }
+  })
+
+  it('absolute timeout: a session without a user, read with a plain GET, ends with its key', async () => {
+    // touchAfter 1: reads never extend it, so the key's own TTL is what ends it
+    const sessions = h.sessions({ absoluteTimeout: '400ms', idleTimeout: '1h', touchAfter: 1 })
+    const s = await sessions.create({ n: 1 })
+    expect(await sessions.get(s.id)).not.toBeNull()
+    await eventually(
+      'the session reached its absolute deadline',
+      async () => (await sessions.get(s.id)) === null,
+    )
   })
 
   it('absolute timeout: a session in constant use still ends', async () => {
