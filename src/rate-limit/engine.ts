@@ -6,7 +6,7 @@
 import { type Duration, toMs } from '../internal/duration.js'
 import type { Emitter } from '../internal/events.js'
 import { parseIntegers } from '../stores/integers-reply.js'
-import type { Store } from '../stores/types.js'
+import type { Script, Store } from '../stores/types.js'
 import { ANY_POLICY, BlockList } from './block-list.js'
 import { StoreCaller } from './caller.js'
 import { ALL_ALGORITHMS } from './check-lua.js'
@@ -84,27 +84,25 @@ export class Engine {
       }
     }
     const sent = Date.now()
-    // the handlers are inline arrows: a named one per call would cost a defineProperty under tsx
+    let script: Script<string>
+    let scriptKeys: string[]
+    let args: string[]
     if (plainSliding(d)) {
       // check(key, limit, window): no block key (only named limiters block), one sliding limit
       const p = d.policies[0]!
       const cost = p.cost ?? d.cost
-      const key = this.#layout.limit(this.#layout.root('', d.id), p.algorithm, p.windowMs)
-      const args = ['', p.wire[1], p.wire[2], cost === 1 ? '1' : String(cost)]
-      return this.caller.run(
-        slidingScript,
-        [key],
-        args,
-        (reply) => this.#answered(d, parseIntegers(reply), sent, list, idKey, signature),
-        () => this.#unanswered(d),
-      )
+      script = slidingScript
+      scriptKeys = [this.#layout.limit(this.#layout.root('', d.id), p.algorithm, p.windowMs)]
+      args = ['', p.wire[1], p.wire[2], cost === 1 ? '1' : String(cost)]
+    } else {
+      const a = d.analytics
+      const keys = this.keysOf(d)
+      const limitKeys = this.limitKeys(keys.root, d.policies)
+      script = checkScript(d.policies.length, a !== undefined, algorithmsOf(d.policies))
+      scriptKeys = a ? [keys.block, keys.stats!, keys.top!, ...limitKeys] : [keys.block, ...limitKeys]
+      args = argv(d, a ? a.retentionMs + a.bucketMs : 0, 1)
     }
-    const a = d.analytics
-    const keys = this.keysOf(d)
-    const limitKeys = this.limitKeys(keys.root, d.policies)
-    const script = checkScript(d.policies.length, a !== undefined, algorithmsOf(d.policies))
-    const scriptKeys = a ? [keys.block, keys.stats!, keys.top!, ...limitKeys] : [keys.block, ...limitKeys]
-    const args = argv(d, a ? a.retentionMs + a.bucketMs : 0, 1)
+    // the handlers are inline arrows: a named one per call would cost a defineProperty under tsx
     return this.caller.run(
       script,
       scriptKeys,
@@ -160,7 +158,6 @@ export class Engine {
   }
 }
 
-/** The script's ARGV: header, then per policy its five values (limits shared by `instances`). */
 /** The algorithm letter shared by every limit, or ALL_ALGORITHMS when they differ. */
 function algorithmsOf(policies: readonly Policy[]): string {
   const letter = policies[0]!.wire[0]
@@ -168,6 +165,7 @@ function algorithmsOf(policies: readonly Policy[]): string {
   return letter
 }
 
+/** The script's ARGV: header, then per policy its five values (limits shared by `instances`). */
 function argv(d: Decision, retention: number, instances: number): string[] {
   const args = [
     '',

@@ -7,8 +7,8 @@
  * The first character tells reads how to look the session up. On ids that may belong to a user,
  * the low 4 bits of its 6-bit value are all set ('P', 'f', 'v' or '_'): their reads go through
  * the script that checks the user's "log out everywhere" marker. On ids of sessions without a
- * user the lowest bit is clear, and a plain GET reads them. Ids that express-session makes are random
- * and look like user ids 1 time in 16 (1 in 2 with the single bit of 0.1.0). A user's
+ * user the lowest bit is clear, and a plain GET reads them. Ids that express-session makes are
+ * random and look like user ids 1 time in 16 (1 in 2 with the single bit of 0.1.0). A user's
  * session id keeps 180 random bits and any other 191 (OWASP asks for at least 64;
  * express-session uses 192).
  *

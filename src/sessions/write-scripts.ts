@@ -19,8 +19,8 @@ import { clock, issuedAt, LUA_PRELUDE, load, type StoredRecord, save } from './r
  * not earlier (the same millisecond, or a clock that went back): a new log-in always outlives
  * the revocation before it. The group index is pruned of ended sessions now and then (when the
  * new hash starts with 0, P or p: one create in about 21), which bounds it without a prune
- * on every call. Idempotent: the id is fresh (at least 180 random bits), so running it twice writes the
- * same record.
+ * on every call. Idempotent: the id is fresh (at least 180 random bits), so running it twice
+ * writes the same record.
  */
 export const createScript = defineScript<ScriptReply>({
   name: 'sessions:create',
