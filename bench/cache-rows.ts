@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { LIBS, type Lib, type LibName, makeLib } from './cache-libs.js'
-import { compare, concurrent, fmt, type Measure } from './harness.js'
+import { compare, concurrent, fmt, type Measure, median } from './harness.js'
 
 const WORKER = fileURLToPath(new URL('./cache-stampede-worker.ts', import.meta.url))
 const value = {
@@ -193,8 +193,7 @@ async function tagRow(name: LibName, url: string, prefix: string, l2Only = false
       await lib.invalidateTag!('group')
       invalidations.push(performance.now() - started)
     }
-    const median = [...invalidations].sort((a, b) => a - b)[2]!
-    const invalidateMs = `${invalidations[0]!.toFixed(2)} / ${median.toFixed(2)}`
+    const invalidateMs = `${invalidations[0]!.toFixed(2)} / ${median(invalidations).toFixed(2)}`
     let stale = 0
     for (let i = 0; i < N; i++) if ((await lib.get(`tagged:${i}`)) !== undefined) stale++
     const label = l2Only ? `${name} (Redis alone, 1000 in flight)` : name

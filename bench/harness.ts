@@ -91,8 +91,8 @@ export interface Rounds {
 
 /**
  * Runs every variant once per repetition, in turn (each repetition starting one variant later),
- * `reps` times. This machine's speed drifts
- * over minutes (the same loop measured 36.8k and 79.8k ops/s in the research): a ratio taken
+ * `reps` times. This machine's speed drifts over minutes (the same loop measured 36.8k and
+ * 79.8k ops/s in the research): a ratio taken
  * within one repetition sees both sides at the same speed, where a best-of-N per variant can
  * give one side a fast phase the other never had. The research measured the peers this way.
  */

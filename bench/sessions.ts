@@ -6,8 +6,8 @@
  * One op = create + get of the same express-session-shaped JSON (~280 bytes). The floor is raw
  * ioredis SET EX + GET + JSON.stringify/parse. Reads alone (what most requests do) are measured
  * too. Every variant runs in turn, 5 times; each ratio is the median of the ratios within one
- * repetition (see `rounds` in harness.ts). Targets (issue 7): create+get ≥ 0.9x the floor (connect-redis measured 0.72x); the express
- * Store ≥ connect-redis through the same Store API.
+ * repetition (see `rounds` in harness.ts). Targets (issue 7): create+get ≥ 0.9x the floor
+ * (connect-redis measured 0.72x); the express Store ≥ connect-redis through the same Store API.
  */
 import { randomBytes } from 'node:crypto'
 import { RedisStore as ConnectRedis } from 'connect-redis'
