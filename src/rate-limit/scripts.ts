@@ -54,11 +54,11 @@ export const blockScript = defineScript<number>({
   lua: `local t
 if ARGV[1] == '' then
   local now = redis.call('TIME')
-  t = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  t = now[1] * 1000 + math.floor(now[2] / 1000)
 else
-  t = tonumber(ARGV[1])
+  t = ARGV[1] + 0
 end
-local ms = tonumber(ARGV[2])
+local ms = ARGV[2] + 0
 redis.call('SET', KEYS[1], string.format('%d', t + ms), 'PX', ms)
 return t + ms`,
   run: (redis, [key], [now, ms]) => {

@@ -29,7 +29,7 @@ export const revokeScript = defineScript<string[]>({
   lua: `${LUA_PRELUDE}${LUA_CHUNKED}
 local now = clock(ARGV[4])
 local members = redis.call('ZRANGE', KEYS[1], 0, -1)
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[3]))
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - ARGV[3])
 redis.call('ZADD', KEYS[3], now, ARGV[1])
 if ARGV[2] ~= '' then redis.call('ZADD', KEYS[3], now, ARGV[1] .. '/' .. ARGV[2]) end
 redis.call('PEXPIRE', KEYS[3], ARGV[3])

@@ -26,12 +26,12 @@ local now = clock(ARGV[6])
 local rec = load(KEYS[1], KEYS[3], KEYS[5], ARGV[1], now)
 if not rec then return {0} end
 if rec.u ~= ARGV[5] then return {-2, rec.u} end
-if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= rec.v then return {-1, rec.v} end
+if ARGV[3] ~= '' and ARGV[3] + 0 ~= rec.v then return {-1, rec.v} end
 if ARGV[4] ~= '' then rec.d = ARGV[4] end
 local r = now
 if rec.u ~= '' then
   local m = redis.call('ZSCORE', KEYS[5], rec.u)
-  if m and tonumber(m) >= r then r = tonumber(m) + 1 end
+  if m and m + 0 >= r then r = m + 1 end
 end
 rec.v, rec.t, rec.r = rec.v + 1, now, r
 redis.call('DEL', KEYS[1])
@@ -79,7 +79,7 @@ export const destroyScript = defineScript<ScriptReply>({
 local now = clock(ARGV[4])
 local rec = load(KEYS[1], KEYS[2], KEYS[3], ARGV[1], now)
 if not rec then return {0} end
-if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= rec.v then return {-1, rec.v} end
+if ARGV[2] ~= '' and ARGV[2] + 0 ~= rec.v then return {-1, rec.v} end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 if ARGV[3] == '1' then return {1, rec.v, rec.c, rec.a, rec.i, rec.u, rec.d} end

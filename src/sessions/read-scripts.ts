@@ -29,7 +29,7 @@ local r, u = string.match(s, '^%d+,%d+,%d+,%d+,%d+,(%d+),([%w_-]*),')
 local alive = r ~= nil
 if alive and u ~= '' then
   local m = redis.call('ZSCORE', KEYS[3], u)
-  if m and tonumber(r) <= tonumber(m) and redis.call('ZSCORE', KEYS[3], u .. '/' .. ARGV[1]) ~= m then alive = false end
+  if m and r + 0 <= m + 0 and redis.call('ZSCORE', KEYS[3], u .. '/' .. ARGV[1]) ~= m then alive = false end
 end
 if alive then return {1, s} end
 redis.call('DEL', KEYS[1])
@@ -70,7 +70,7 @@ local now = clock(ARGV[3])
 local rec = load(KEYS[1], KEYS[2], KEYS[3], ARGV[1], now)
 if not rec then return '0' end
 local exp = math.min(rec.t + rec.i, rec.a)
-if now - rec.t >= rec.i * tonumber(ARGV[2]) then
+if now - rec.t >= rec.i * ARGV[2] then
   rec.t = now
   exp = save(KEYS[1], rec, now)
   redis.call('ZADD', KEYS[2], int(exp), ARGV[1])
@@ -115,6 +115,6 @@ export const nowScript = defineScript<number>({
   keys: [],
   durable: false,
   lua: `local t = redis.call('TIME')
-return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`,
+return t[1] * 1000 + math.floor(t[2] / 1000)`,
   run: (redis) => clock(redis, ''),
 })

@@ -25,20 +25,20 @@ export const LUA_PRELUDE = `local function int(n)
   return string.format('%d', n)
 end
 local function clock(override)
-  if override ~= '' then return tonumber(override) end
+  if override ~= '' then return override + 0 end
   local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  return t[1] * 1000 + math.floor(t[2] / 1000)
 end
 local function load(key, all, revoked, h, now)
   local s = redis.call('GET', key)
   local v, c, a, i, t, r, u, d
   if s then v, c, a, i, t, r, u, d = string.match(s, '^(%d+),(%d+),(%d+),(%d+),(%d+),(%d+),([%w_-]*),(.*)$') end
   if v then
-    local rec = {v = tonumber(v), c = tonumber(c), a = tonumber(a), i = tonumber(i), t = tonumber(t), r = tonumber(r), u = u, d = d}
+    local rec = {v = v + 0, c = c + 0, a = a + 0, i = i + 0, t = t + 0, r = r + 0, u = u, d = d}
     local alive = now < rec.a and now < rec.t + rec.i
     if alive and u ~= '' then
       local m = redis.call('ZSCORE', revoked, u)
-      if m and rec.r <= tonumber(m) and redis.call('ZSCORE', revoked, u .. '/' .. h) ~= m then alive = false end
+      if m and rec.r <= m + 0 and redis.call('ZSCORE', revoked, u .. '/' .. h) ~= m then alive = false end
     end
     if alive then return rec end
   end

@@ -29,21 +29,21 @@ export const createScript = defineScript<ScriptReply>({
   lua: `${LUA_PRELUDE}
 local now = clock(ARGV[8])
 local h, uh = ARGV[1], ARGV[4]
-local c, a = now, now + tonumber(ARGV[5])
-if ARGV[6] ~= '' then c, a = tonumber(ARGV[6]), tonumber(ARGV[7]) end
+local c, a = now, now + ARGV[5]
+if ARGV[6] ~= '' then c, a = ARGV[6] + 0, ARGV[7] + 0 end
 if a <= now then return '0' end
 local r = now
 if uh ~= '' then
   local m = redis.call('ZSCORE', KEYS[4], uh)
-  if m and tonumber(m) >= r then r = tonumber(m) + 1 end
+  if m and m + 0 >= r then r = m + 1 end
 end
-local exp = save(KEYS[1], {v = 1, c = c, a = a, i = tonumber(ARGV[3]), t = now, r = r, u = uh, d = ARGV[2]}, now)
+local exp = save(KEYS[1], {v = 1, c = c, a = a, i = ARGV[3] + 0, t = now, r = r, u = uh, d = ARGV[2]}, now)
 if string.byte(h, 1) % 16 == 0 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now) end
 redis.call('ZADD', KEYS[2], int(exp), h)
 if uh ~= '' then
   redis.call('ZADD', KEYS[3], int(c), h)
   if redis.call('PTTL', KEYS[3]) < a - now then redis.call('PEXPIRE', KEYS[3], int(a - now)) end
-  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[5]))
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - ARGV[5])
 end
 return string.format('1:1:%d:%d:%d', c, exp, a)`,
   run: (redis, [record, all, user, revoked], [h, payload, idleMs, uh, absoluteMs, created, deadline, at]) => {
@@ -85,12 +85,12 @@ export const createPlainScript = defineScript<ScriptReply>({
   lua: `local now
 if ARGV[5] == '' then
   local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  now = t[1] * 1000 + math.floor(t[2] / 1000)
 else
-  now = tonumber(ARGV[5])
+  now = ARGV[5] + 0
 end
-local a = now + tonumber(ARGV[4])
-local exp = math.min(now + tonumber(ARGV[3]), a)
+local a = now + ARGV[4]
+local exp = math.min(now + ARGV[3], a)
 local ns, as = string.format('%d', now), string.format('%d', a)
 local es, px = as, ARGV[4]
 if exp < a then es, px = string.format('%d', exp), ARGV[3] end
@@ -122,8 +122,8 @@ export const writeScript = defineScript<ScriptReply>({
 local now = clock(ARGV[5])
 local rec = load(KEYS[1], KEYS[2], KEYS[3], ARGV[1], now)
 if not rec then return '0' end
-if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= rec.v then return string.format('-1:%d', rec.v) end
-if ARGV[4] ~= '' then rec.i = tonumber(ARGV[4]) end
+if ARGV[3] ~= '' and ARGV[3] + 0 ~= rec.v then return string.format('-1:%d', rec.v) end
+if ARGV[4] ~= '' then rec.i = ARGV[4] + 0 end
 rec.v, rec.t, rec.d = rec.v + 1, now, ARGV[2]
 local exp = save(KEYS[1], rec, now)
 redis.call('ZADD', KEYS[2], int(exp), ARGV[1])

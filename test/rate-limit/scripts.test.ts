@@ -57,19 +57,32 @@ function setup(limits: number, analytics: boolean) {
   return fc.oneof(randomState(script), fc.constant<SymbolicCommand[]>([]), blocked)
 }
 
-/** A sliding log as the scripts write it: running totals, costs, scores around the calls' clock. */
+/**
+ * A sliding log as the scripts write it: running totals, costs, scores around the calls' clock;
+ * entries of 0.1.0 (no age) and with an age and live units, consistent or not (live outside
+ * cost..total, a cost above the total, a score above 9e15, or a tag other than ':r': the scripts
+ * must see a corrupt entry).
+ */
 function slidingLog(key: string) {
+  const tag = fc.constantFrom('', '', ':r', ':x')
+  const over = fc.constantFrom(0, 0, 0, 0, 9)
+  const huge = fc.constantFrom('', '', '', '', '', '', '99999')
+  const ages = fc.option(fc.tuple(fc.integer({ min: 0, max: 30_000 }), fc.integer({ min: 0, max: 6 })))
   return fc
-    .array(fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 4000 }), fc.boolean()), {
-      maxLength: 6,
-    })
+    .array(
+      fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 4000 }), tag, ages, over, huge),
+      {
+        maxLength: 6,
+      },
+    )
     .map((rows): SymbolicCommand[] => {
       let cum = 0
       let score = T0 - 25_000
-      return rows.map(([cost, step, rejected]) => {
+      return rows.map(([cost, step, tagged, aged, extra, big]) => {
         cum += cost
         score += step * 10
-        return ['lpush', key, [`${score}:${cum}:${cost}${rejected ? ':r' : ''}`]]
+        const age = aged ? `:${aged[0]}:${Math.min(aged[1], cum + 1)}` : ''
+        return ['lpush', key, [`${big}${score}:${cum}:${cost + extra}${age}${tagged}`]]
       })
     })
 }
@@ -165,6 +178,24 @@ describe('rate-limit scripts: Lua on Redis ↔ twin on memory', () => {
       numRuns: 250,
     })
   }, 90_000)
+
+  it('sliding: a newest entry that cannot be one is corrupt, even where it would allow', async () => {
+    // each would allow a charge of 1 of 5 if it were read as an entry: the script must drop it
+    const heads = [
+      `99999${T0}:3:1:10:1`, // score above 9e15
+      `${T0}:99999999999999999:1:10:1`, // total above 9e15
+      `${T0}:3:1:10:4`, // live units above the total
+      `${T0}:3:2:10:1`, // live units below the entry's own cost
+      `${T0}:3:1:${T0 + 1}:1`, // age above the score
+      `${T0}:3:1:10:1:x`, // a tag other than ':r'
+    ]
+    await expectScriptParity(slidingScript, fc.constant([String(T0 + 5), '5', '10000', '1']), {
+      redis,
+      setup: fc.constantFrom(...heads).map((head): SymbolicCommand[] => [['lpush', '$limit', [head]]]),
+      calls: { min: 1, max: 2 },
+      numRuns: 30,
+    })
+  })
 
   it('sliding decides as the check script does for the same log (memory)', async () => {
     const generic = checkScript(1, false)

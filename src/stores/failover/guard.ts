@@ -38,8 +38,8 @@ export function guarded(script: Script): Script {
   if (existing) return existing
   const lua = `local log = KEYS[1]
 local id = ARGV[1]
-local retention = tonumber(ARGV[2])
-local acks = tonumber(ARGV[3])
+local retention = ARGV[2] + 0
+local acks = ARGV[3] + 0
 if acks > 0 then redis.call('ZREM', log, unpack(ARGV, 4, 3 + acks)) end
 if redis.call('ZSCORE', log, id) then return '${DUPLICATE}' end
 local keys = {}
@@ -51,7 +51,7 @@ ${script.lua}
 end
 local result = body(keys, argv)
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
 if (string.byte(id, -1) or 0) % 16 == 0 then
   redis.call('ZREMRANGEBYSCORE', log, '-inf', string.format('%d', now - retention))
 end
