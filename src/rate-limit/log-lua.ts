@@ -1,6 +1,6 @@
 /**
- * The sliding log in Lua, shared by SLIDING_LUA (sliding-script.ts) and CHECK_LUA (its twin:
- * sliding-log.ts). The log is a list, newest first, with the expired entries gone from the tail.
+ * The sliding log in Lua, shared by SLIDING_LUA (sliding-script.ts) and CHECK_LUA; its twin is
+ * sliding-log.ts. The log is a list, newest first, with the expired entries gone from the tail.
  * An entry is 'score:cum:cost:age:live' (':r' appended for rejections): its time, the running
  * total, its units, and when it was written, how old the oldest live entry was and the units then
  * in the window. While that oldest entry is still live, the newest entry alone gives the units

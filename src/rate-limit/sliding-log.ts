@@ -1,5 +1,5 @@
 /**
- * The sliding log in JavaScript: the twin of LOG_LUA (sliding-script.ts), statement by
+ * The sliding log in JavaScript: the twin of LOG_LUA (log-lua.ts), statement by
  * statement — same commands, same order, same integers written. Used by the twins of both
  * scripts (runSliding, and the check script's sliding algorithm in algorithms.ts).
  *
@@ -57,8 +57,9 @@ export interface LogState {
 }
 
 /**
- * LOG_LUA's log_read: the newest entry alone answers while the oldest entry live when it was
- * written is live still; else the tail is read, dropping expired entries.
+ * LOG_LUA's log_read, with the LINDEX of the newest entry that its Lua callers make first: the
+ * newest entry alone answers while the oldest entry live when it was written is live still; else
+ * the tail is read, dropping expired entries.
  */
 export function readLog(redis: ScriptContext, key: string, t: number, w: number): LogState {
   const head = redis.lindex(key, 0)
