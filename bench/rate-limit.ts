@@ -6,8 +6,8 @@
  *    rate-limiter-flexible's consume() and @upstash/ratelimit's limit() (on ioredis through
  *    bench/upstash-adapter.ts, as the research did); also the raw EVALSHA of our own scripts (check()'s and
  *    the full one), which shows what the wrapper costs over the Lua, and of LEAST_LUA (the three
- *    commands any exact, server-clocked check needs, and nothing else), which shows where an exact
- *    limiter's ratio must end when Redis is the limit. 7 interleaved repetitions; each
+ *    commands any exact, server-clocked check needs, and nothing else), the best an exact limiter
+ *    could reach. 7 interleaved repetitions; each
  *    ratio is the median of the ratios within a repetition (the research's method, see `rounds`).
  *    Target (issue 7): check() ≥ 0.85x the floor; the peers measured 0.30-0.67x.
  * 2. Accuracy: "100 per 1 s" at 150 and 400 req/s for 5 s, and a burst across a boundary.
@@ -147,6 +147,7 @@ try {
   const ours = 'redis-kit check() on RedisStore'
   const least = variants[1]![0]
   const peers = ['rate-limiter-flexible consume()', '@upstash/ratelimit slidingWindow limit()', floor, least]
+  const label: Record<string, string> = { [floor]: 'floor: ioredis EVALSHA of INCR' }
   for (const [mode, r] of [
     ['sequential', seq],
     [`${CALLERS} concurrent`, conc],
@@ -156,12 +157,7 @@ try {
         area: 'rate limit',
         case: `check(), allow path, ${mode}, ops/s`,
         ours: r.measure(ours).opsPerSec,
-        peer:
-          peer === floor
-            ? 'floor: ioredis EVALSHA of INCR'
-            : peer === least
-              ? 'ioredis EVALSHA of TIME + LINDEX + LPUSH (the least an exact check does)'
-              : peer,
+        peer: label[peer] ?? peer,
         theirs: r.measure(peer).opsPerSec,
         ratio: `${r.ratio(ours, peer).toFixed(2)}x`,
       })
