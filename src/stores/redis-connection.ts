@@ -1,11 +1,13 @@
 /**
  * The connection layer of RedisStore: sending one command with a bounded wait for readiness,
  * an optional client-side deadline (for clients passed in without `commandTimeout`), and
- * errors mapped to RedisKitErrors. Type-only use of ioredis: the client is created in redis.ts.
+ * errors mapped to RedisKitErrors. The client is created in redis.ts; a standalone connection
+ * makes its own ioredis Commands, so that it can time them out (command-deadlines.ts).
  */
-import type { Cluster, Redis } from 'ioredis'
+import { type Cluster, Command, type Redis } from 'ioredis'
 import { RedisKitError } from '../errors.js'
 import { withDeadline } from '../internal/deadline.js'
+import { CommandDeadlines } from './command-deadlines.js'
 import { type Arg, wireArgs } from './redis-commands.js'
 import { toKitError } from './redis-errors.js'
 
@@ -21,7 +23,11 @@ const MAX_BATCH = 32
 export interface ConnectionOptions {
   /** Longest wait for the connection to become ready before a command is refused (ms). */
   readyTimeoutMs: number
-  /** A client-side deadline per command (ms), or 0 when the client enforces commandTimeout itself. */
+  /**
+   * A client-side deadline per command (ms), or 0 when the client enforces commandTimeout itself.
+   * On a standalone client the commands sent here share one timer (command-deadlines.ts);
+   * pipelines and other promises passed to `bounded` get a timer each.
+   */
   deadlineMs: number
   /** Batch the writes of concurrent calls (only on clients the store created; see #batchWrites). */
   adaptivePipelining?: boolean
@@ -38,11 +44,18 @@ export class Connection {
   #batched = 0
   #lastReset = 0
   #cancelReady: (() => void) | undefined
+  readonly #deadlines: CommandDeadlines | undefined
 
   constructor(client: Client, options: ConnectionOptions) {
     this.client = client
     this.isCluster = (client as Cluster).isCluster === true
     this.#options = options
+    if (!this.isCluster && options.deadlineMs > 0) this.#deadlines = new CommandDeadlines(options.deadlineMs)
+  }
+
+  /** The client-side deadline of a command (ms), 0 when the client enforces its own. */
+  get deadlineMs(): number {
+    return this.#options.deadlineMs
   }
 
   /** The key prefix ioredis applies itself (its `keyPrefix` option), if any. */
@@ -107,20 +120,36 @@ export class Connection {
   }
 
   #issue(argv: readonly [string, ...Arg[]], buffer: boolean, on: Client | Redis): Promise<unknown> {
-    const wire = wireArgs(argv)
     const adaptive = this.#options.adaptivePipelining === true
     if (adaptive) this.#batchWrites(on)
+    const deadlines = on === this.client ? this.#deadlines : undefined
     let sent: Promise<unknown>
-    if (buffer) {
+    if (deadlines) {
+      // what on.call / on.callBuffer do, with the Command in hand for its deadline
+      const args = new Array<string | Buffer>(argv.length - 1)
+      for (let i = 1; i < argv.length; i++) {
+        const arg = argv[i]!
+        args[i - 1] = typeof arg === 'number' ? String(arg) : arg
+      }
+      const options = on.options as { showFriendlyErrorStack?: boolean; keyPrefix?: string }
+      const command = new Command(argv[0], args, {
+        errorStack: options.showFriendlyErrorStack ? new Error() : undefined,
+        keyPrefix: options.keyPrefix,
+        replyEncoding: buffer ? null : 'utf8',
+      })
+      sent = (on as Redis).sendCommand(command) as Promise<unknown>
+      deadlines.track(command)
+    } else if (buffer) {
+      const wire = wireArgs(argv)
       // ioredis 6 loses the command name of callBuffer under auto-pipelining (it replays
       // `pipeline.callBuffer(...args)` without it); the named `<command>Buffer` methods keep it.
       const named = (on as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
         `${argv[0]}Buffer`
       ]
       sent = named ? named.apply(on, wire.slice(1)) : on.callBuffer.apply(on, wire as never)
-    } else sent = on.call.apply(on, wire as never) as Promise<unknown>
+    } else sent = on.call.apply(on, wireArgs(argv) as never) as Promise<unknown>
     if (adaptive) this.#inFlight++ // until send's handlers see the outcome
-    return this.#bounded(sent, argv[0])
+    return deadlines ? sent : this.#bounded(sent, argv[0])
   }
 
   /**
@@ -156,12 +185,19 @@ export class Connection {
 
   readonly #settled = (reply: unknown): unknown => {
     if (this.#options.adaptivePipelining === true) this.#inFlight--
+    this.#deadlines?.release()
     return reply
   }
 
   #unsettled(err: unknown): unknown {
     if (this.#options.adaptivePipelining === true) this.#inFlight--
+    this.#deadlines?.release()
     return err
+  }
+
+  /** Stops the deadline timer (the connection has ended). */
+  stopDeadlines(): void {
+    this.#deadlines?.stop()
   }
 
   readonly #uncork = (): void => {

@@ -231,6 +231,7 @@ export function createStoreOverClient(client: Client, options: StoreOverClientOp
       // a QUIT that could not be sent (the connection was being reset after a timeout) leaves the
       // client to reconnect and stay open: end it for good (no reconnect after a manual close)
       if (client.status !== 'end') client.disconnect()
+      conn.stopDeadlines() // every command has ended with the connection
     },
     on: (event, listener) => events.on(event, listener as never),
   }

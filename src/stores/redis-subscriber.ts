@@ -161,7 +161,11 @@ export class RedisSubscriber {
   /** Standalone: a duplicate of the client. Cluster: a connection to one of the masters. */
   async #newClient(): Promise<Redis> {
     const overrides = { lazyConnect: true, autoResubscribe: false, enableAutoPipelining: false }
-    if (!this.#main.isCluster) return (this.#main.client as Redis).duplicate(overrides)
+    if (!this.#main.isCluster) {
+      // the main connection may time its commands out itself: the subscriber's get the same bound
+      const deadline = this.#main.deadlineMs > 0 ? { commandTimeout: this.#main.deadlineMs } : {}
+      return (this.#main.client as Redis).duplicate({ ...overrides, ...deadline })
+    }
     await this.#main.whenReady()
     const masters = (this.#main.client as Cluster).nodes('master')
     const node = masters[Math.floor(Math.random() * masters.length)]

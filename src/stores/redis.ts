@@ -91,15 +91,17 @@ export function createRedisStore(input: RedisConnectionInput): RedisStore {
     })
     return createStoreOverClient(cluster, common)
   }
+  // standalone: the store times its commands out itself, with one timer (stores/deadlines.ts)
+  const { commandTimeout: deadlineMs, ...standalone } = perNode
   const client = options.url
-    ? new Redis(options.url, perNode)
-    : new Redis({ host: options.host, port: options.port, ...perNode })
+    ? new Redis(options.url, standalone)
+    : new Redis({ host: options.host, port: options.port, ...standalone })
   // ioredis lets a URL's credentials and db win over the options: the explicit options win here
   // (lazyConnect: nothing has used them yet)
   for (const name of ['username', 'password', 'db'] as const) {
     if (options[name] !== undefined) Object.assign(client.options, { [name]: options[name] })
   }
-  return createStoreOverClient(client, common)
+  return createStoreOverClient(client, { ...common, deadlineMs: deadlineMs ?? commandTimeout })
 }
 
 function wrapClient(

@@ -1,0 +1,129 @@
+/**
+ * A standalone RedisStore times its commands out itself, with one timer (command-deadlines.ts)
+ * instead of ioredis's timer per command: a command that gets no reply fails with TIMEOUT after
+ * commandTimeout, the connection is reset and works again once Redis does; a reply that arrived
+ * while this process stalled wins over the deadline; settled commands are let go as replies come.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isKitError } from '../../src/errors.js'
+import { CommandDeadlines } from '../../src/stores/command-deadlines.js'
+import { createRedisStore, type RedisStore } from '../../src/stores/redis.js'
+import { type RedisServer, startRedisServer } from '../support/redis.js'
+import { waitUntil } from '../support/resp.js'
+
+/** A command as the queue sees it: settled by hand, its rejection recorded. */
+function fakeCommand(name: string, failures: string[]) {
+  const command = {
+    isSettled: false,
+    reject(error: Error) {
+      command.isSettled = true
+      failures.push(`${name}: ${error.message}`)
+    },
+  }
+  return command
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function stall(ms: number): void {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    // the event loop is blocked, as under a long GC pause
+  }
+}
+
+describe('CommandDeadlines', () => {
+  it('fails the commands still unsettled at their deadline, and only those', async () => {
+    const failures: string[] = []
+    const deadlines = new CommandDeadlines(30)
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => fakeCommand(name, failures))
+    for (const command of [a, b, c]) deadlines.track(command!)
+    a!.isSettled = true // answered in time
+    await sleep(15)
+    const d = fakeCommand('d', failures)
+    deadlines.track(d)
+    await waitUntil('the first deadlines', async () => failures.length >= 2, {
+      timeoutMs: 2000,
+      intervalMs: 5,
+    })
+    expect(failures).toEqual(['b: Command timed out', 'c: Command timed out'])
+    d.isSettled = true
+    await sleep(40)
+    expect(failures).toHaveLength(2) // d settled before its deadline
+    deadlines.stop()
+  })
+
+  it('lets settled commands go from the front as replies come, and keeps one out of order', () => {
+    const deadlines = new CommandDeadlines(60_000) // no deadline passes during this test
+    const commands = Array.from({ length: 5 }, (_, i) => fakeCommand(String(i), []))
+    for (const command of commands) deadlines.track(command)
+    commands[1]!.isSettled = true // a reply out of order: held until the one before it settles
+    deadlines.release()
+    expect(deadlines.size).toBe(5)
+    commands[0]!.isSettled = true
+    deadlines.release()
+    expect(deadlines.size).toBe(3)
+    for (const command of commands) command.isSettled = true
+    deadlines.release()
+    expect(deadlines.size).toBe(0)
+    deadlines.stop()
+  })
+
+  it('a command settled between the sweep and its failure is not failed', async () => {
+    const failures: string[] = []
+    const deadlines = new CommandDeadlines(10)
+    const command = fakeCommand('late', failures)
+    deadlines.track(command)
+    // due after the sweep, so it runs after it in the same timers phase once the stall ends
+    setTimeout(() => {
+      command.isSettled = true
+    }, 15)
+    stall(40)
+    await sleep(30)
+    expect(failures).toEqual([])
+    deadlines.stop()
+  })
+})
+
+describe('RedisStore command deadlines', () => {
+  let server: RedisServer
+  let store: RedisStore
+  beforeAll(async () => {
+    server = await startRedisServer()
+    store = createRedisStore({ url: server.url, commandTimeout: '150ms' })
+    await store.set('k', 'v')
+  })
+  afterAll(async () => {
+    server?.kill('SIGCONT')
+    await store?.close()
+    await server?.stop()
+  })
+
+  it('leaves ioredis without a timer per command', () => {
+    expect((store.client.options as { commandTimeout?: number }).commandTimeout).toBeUndefined()
+  })
+
+  it('a command Redis does not answer fails with TIMEOUT; the store works again after', async () => {
+    server.kill('SIGSTOP')
+    try {
+      const started = performance.now()
+      const error = await store.get('k').catch((err: unknown) => err)
+      const elapsed = performance.now() - started
+      expect(isKitError(error, 'TIMEOUT')).toBe(true)
+      expect(elapsed).toBeGreaterThanOrEqual(140)
+      expect(elapsed).toBeLessThan(5000)
+    } finally {
+      server.kill('SIGCONT')
+    }
+    await waitUntil('the store answers', async () => (await store.get('k').catch(() => null)) === 'v')
+    expect(await store.get('k')).toBe('v')
+  }, 20_000)
+
+  it('replies that arrived while this process stalled win over the deadline', async () => {
+    const calls = Array.from({ length: 20 }, (_, i) => store.set(`stall:${i}`, String(i)))
+    await new Promise((resolve) => setImmediate(resolve))
+    stall(400) // Redis answered long ago; every deadline is past when the loop resumes
+    const settled = await Promise.allSettled(calls)
+    expect(settled.filter((s) => s.status === 'rejected')).toEqual([])
+  })
+})
