@@ -25,8 +25,8 @@ export interface ConnectionOptions {
   readyTimeoutMs: number
   /**
    * A client-side deadline per command (ms), or 0 when the client enforces commandTimeout itself.
-   * On a standalone client the commands sent here share one timer (command-deadlines.ts);
-   * pipelines and other promises passed to `bounded` get a timer each.
+   * On a standalone client the commands sent here share one timer (command-deadlines.ts), unless
+   * it auto-pipelines; pipelines and other promises passed to `bounded` get a timer each.
    */
   deadlineMs: number
   /** Batch the writes of concurrent calls (only on clients the store created; see #batchWrites). */
@@ -50,7 +50,11 @@ export class Connection {
     this.client = client
     this.isCluster = (client as Cluster).isCluster === true
     this.#options = options
-    if (!this.isCluster && options.deadlineMs > 0) this.#deadlines = new CommandDeadlines(options.deadlineMs)
+    // a client of the caller's that auto-pipelines keeps doing so (its commands go through call())
+    const autoPipelined = (client.options as { enableAutoPipelining?: boolean }).enableAutoPipelining === true
+    if (!this.isCluster && !autoPipelined && options.deadlineMs > 0) {
+      this.#deadlines = new CommandDeadlines(options.deadlineMs)
+    }
   }
 
   /** The client-side deadline of a command (ms), 0 when the client enforces its own. */

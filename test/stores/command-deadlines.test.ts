@@ -3,7 +3,9 @@
  * instead of ioredis's timer per command: a command that gets no reply fails with TIMEOUT after
  * commandTimeout, the connection is reset and works again once Redis does; a reply that arrived
  * while this process stalled wins over the deadline; settled commands are let go as replies come.
+ * A client passed in that auto-pipelines keeps auto-pipelining, with a deadline per call.
  */
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isKitError } from '../../src/errors.js'
 import { CommandDeadlines } from '../../src/stores/command-deadlines.js'
@@ -126,4 +128,38 @@ describe('RedisStore command deadlines', () => {
     const settled = await Promise.allSettled(calls)
     expect(settled.filter((s) => s.status === 'rejected')).toEqual([])
   })
+})
+
+describe('RedisStore over a client of the caller that auto-pipelines', () => {
+  let server: RedisServer
+  let client: Redis
+  let store: RedisStore
+  beforeAll(async () => {
+    server = await startRedisServer()
+    client = new Redis(server.url, { enableAutoPipelining: true, maxRetriesPerRequest: 0 })
+    store = createRedisStore({ client, commandTimeout: '150ms' })
+    await store.set('k', 'v')
+  })
+  afterAll(async () => {
+    server?.kill('SIGCONT')
+    await store?.close()
+    client?.disconnect()
+    await server?.stop()
+  })
+
+  it('sends concurrent calls through its auto-pipeline', async () => {
+    const calls = Array.from({ length: 10 }, () => store.get('k'))
+    expect(client.autoPipelineQueueSize).toBeGreaterThan(0)
+    expect(await Promise.all(calls)).toEqual(Array(10).fill('v'))
+  })
+
+  it('still gives each call a deadline (the client has no commandTimeout)', async () => {
+    server.kill('SIGSTOP')
+    try {
+      const error = await store.get('k').catch((err: unknown) => err)
+      expect(isKitError(error, 'TIMEOUT')).toBe(true)
+    } finally {
+      server.kill('SIGCONT')
+    }
+  }, 20_000)
 })
