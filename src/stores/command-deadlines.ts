@@ -22,6 +22,9 @@ export interface Deadlined {
   reject(error: Error): void
 }
 
+/** What a released slot holds: a command is let go at once, not kept until the arrays shift. */
+const GONE: Deadlined = { isSettled: true, reject: () => {} }
+
 /** Settled commands at the front before the arrays are shifted (a reply out of order holds them). */
 const COMPACT_AT = 1024
 
@@ -47,7 +50,7 @@ export class CommandDeadlines {
   release(): void {
     const commands = this.#commands
     let head = this.#head
-    while (head < commands.length && commands[head]!.isSettled) head++
+    while (head < commands.length && commands[head]!.isSettled) commands[head++] = GONE
     if (head === commands.length) {
       this.#clear()
     } else if (head >= COMPACT_AT && head * 2 >= commands.length) {
@@ -82,10 +85,12 @@ export class CommandDeadlines {
     let late: Deadlined[] | undefined
     for (; head < commands.length; head++) {
       const command = commands[head]!
-      if (command.isSettled) continue
-      if (this.#due[head]! > now) break
-      late ??= []
-      late.push(command)
+      if (!command.isSettled) {
+        if (this.#due[head]! > now) break
+        late ??= []
+        late.push(command)
+      }
+      commands[head] = GONE
     }
     if (head === commands.length) this.#clear()
     else {

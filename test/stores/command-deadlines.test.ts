@@ -5,6 +5,8 @@
  * while this process stalled wins over the deadline; settled commands are let go as replies come.
  * A client passed in that auto-pipelines keeps auto-pipelining, with a deadline per call.
  */
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isKitError } from '../../src/errors.js'
@@ -24,6 +26,9 @@ function fakeCommand(name: string, failures: string[]) {
   }
   return command
 }
+
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc') as () => void
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -68,6 +73,33 @@ describe('CommandDeadlines', () => {
     for (const command of commands) command.isSettled = true
     deadlines.release()
     expect(deadlines.size).toBe(0)
+    deadlines.stop()
+  })
+
+  it('a released command is let go at once, not held until the queue empties', async () => {
+    const deadlines = new CommandDeadlines(60_000) // no deadline passes during this test
+    const refs: WeakRef<object>[] = []
+    const track = () => {
+      const commands = Array.from({ length: 50 }, (_, i) => fakeCommand(String(i), []))
+      for (const command of commands) {
+        deadlines.track(command)
+        refs.push(new WeakRef(command))
+      }
+      return commands
+    }
+    const answered = track()
+    deadlines.track(fakeCommand('pending', [])) // the queue never empties in this test
+    const behind = track()
+    for (const command of [...answered, ...behind]) command.isSettled = true
+    deadlines.release()
+    await new Promise((resolve) => setImmediate(resolve))
+    answered.length = 0
+    behind.length = 0
+    gc()
+    // the 50 answered before the pending command are gone; the 50 after it wait behind it
+    expect(refs.slice(0, 50).filter((ref) => ref.deref() !== undefined)).toEqual([])
+    expect(refs.slice(50).filter((ref) => ref.deref() !== undefined)).toHaveLength(50)
+    expect(deadlines.size).toBe(51)
     deadlines.stop()
   })
 
