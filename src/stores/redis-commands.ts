@@ -22,13 +22,13 @@ export interface WireCommand {
  * Numbers go on the wire as `String(n)`: the decimal form the memory store stores and script
  * twins see. (ioredis would write integers beyond 2^53 in full, e.g. 2**64 as
  * 18446744073709551616 instead of 18446744073709552000, so SET, INCRBYFLOAT and script ARGV
- * would differ between Redis and memory.)
+ * would differ between Redis and memory.) `from`: the first argument to take (1: all but the name).
  */
-export function wireArgs(argv: readonly Arg[]): (string | Buffer)[] {
-  const out = new Array<string | Buffer>(argv.length)
-  for (let i = 0; i < argv.length; i++) {
+export function wireArgs(argv: readonly Arg[], from = 0): (string | Buffer)[] {
+  const out = new Array<string | Buffer>(argv.length - from)
+  for (let i = from; i < argv.length; i++) {
     const arg = argv[i]!
-    out[i] = typeof arg === 'number' ? String(arg) : arg
+    out[i - from] = typeof arg === 'number' ? String(arg) : arg
   }
   return out
 }

@@ -130,13 +130,8 @@ export class Connection {
     let sent: Promise<unknown>
     if (deadlines) {
       // what on.call / on.callBuffer do, with the Command in hand for its deadline
-      const args = new Array<string | Buffer>(argv.length - 1)
-      for (let i = 1; i < argv.length; i++) {
-        const arg = argv[i]!
-        args[i - 1] = typeof arg === 'number' ? String(arg) : arg
-      }
       const options = on.options as { showFriendlyErrorStack?: boolean; keyPrefix?: string }
-      const command = new Command(argv[0], args, {
+      const command = new Command(argv[0], wireArgs(argv, 1), {
         errorStack: options.showFriendlyErrorStack ? new Error() : undefined,
         keyPrefix: options.keyPrefix,
         replyEncoding: buffer ? null : 'utf8',

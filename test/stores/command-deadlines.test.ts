@@ -3,7 +3,8 @@
  * instead of ioredis's timer per command: a command that gets no reply fails with TIMEOUT after
  * commandTimeout, the connection is reset and works again once Redis does; a reply that arrived
  * while this process stalled wins over the deadline; settled commands are let go as replies come.
- * A client passed in that auto-pipelines keeps auto-pipelining, with a deadline per call.
+ * A client passed in that auto-pipelines keeps auto-pipelining, with a deadline per call. The
+ * commands the store makes itself keep what ioredis's own would do: its keyPrefix, byte replies.
  */
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
@@ -11,9 +12,10 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isKitError } from '../../src/errors.js'
 import { CommandDeadlines } from '../../src/stores/command-deadlines.js'
+import { defineScript } from '../../src/stores/define-script.js'
 import { createRedisStore, type RedisStore } from '../../src/stores/redis.js'
 import { type RedisServer, startRedisServer } from '../support/redis.js'
-import { waitUntil } from '../support/resp.js'
+import { redisCommand, waitUntil } from '../support/resp.js'
 
 /** A command as the queue sees it: settled by hand, its rejection recorded. */
 function fakeCommand(name: string, failures: string[]) {
@@ -152,6 +154,27 @@ describe('RedisStore command deadlines', () => {
     await waitUntil('the store answers', async () => (await store.get('k').catch(() => null)) === 'v')
     expect(await store.get('k')).toBe('v')
   }, 20_000)
+
+  it("the commands it makes keep ioredis's keyPrefix (keys and script KEYS) and byte replies", async () => {
+    const prefixed = createRedisStore({ url: server.url, ioredis: { keyPrefix: 'pre:' } })
+    const incr = defineScript<number>({
+      name: 'prefix-incr',
+      keys: ['counter'],
+      lua: "return redis.call('INCRBY', KEYS[1], ARGV[1])",
+      run: (redis, [key], [by]) => redis.incrby(key!, Number(by)),
+    })
+    try {
+      await prefixed.set('plain', 'v')
+      expect(await prefixed.eval(incr, ['count'], [3])).toBe(3)
+      expect(await redisCommand(server.port, ['GET', 'pre:plain'])).toBe('v')
+      expect(await redisCommand(server.port, ['GET', 'pre:count'])).toBe('3')
+      expect(await redisCommand(server.port, ['EXISTS', 'plain', 'count'])).toBe(0)
+      const bytes = await prefixed.getBuffer('plain')
+      expect(Buffer.isBuffer(bytes) && bytes.toString()).toBe('v')
+    } finally {
+      await prefixed.close()
+    }
+  })
 
   it('replies that arrived while this process stalled win over the deadline', async () => {
     const calls = Array.from({ length: 20 }, (_, i) => store.set(`stall:${i}`, String(i)))
