@@ -17,20 +17,13 @@ export function integersReply(...values: number[]): string {
   return out
 }
 
-/** The integers of such a reply. */
+/**
+ * The integers of such a reply. split and Number are native: with ioredis 6 loaded, a loop of
+ * charCodeAt calls is several times slower (see docs/stores.md, "String calls"), and this was.
+ */
 export function parseIntegers(reply: string): number[] {
-  const out: number[] = []
-  let n = 0
-  let sign = 1
-  for (let i = 0; i < reply.length; i++) {
-    const c = reply.charCodeAt(i)
-    if (c === 58) {
-      out.push(sign * n)
-      n = 0
-      sign = 1
-    } else if (c === 45) sign = -1
-    else n = n * 10 + c - 48
-  }
-  out.push(sign * n)
+  const parts = reply.split(':')
+  const out = new Array<number>(parts.length)
+  for (let i = 0; i < parts.length; i++) out[i] = Number(parts[i])
   return out
 }
