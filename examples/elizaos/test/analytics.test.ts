@@ -58,7 +58,7 @@ describe('agent analytics from runtime events', () => {
       '00000000-0000-4000-8000-00000000a11c',
       '00000000-0000-4000-8000-000000000b0b',
       '00000000-0000-4000-8000-0000000ca201',
-    ] as UUID[]
+    ] as [UUID, UUID, UUID]
     const texts: [UUID, string][] = [
       [alice, 'Tell me about #redis streams'],
       [bob, 'Is #redis faster than postgres?'],
