@@ -7,9 +7,7 @@
 import { defineScript } from '../stores/define-script.js'
 import { integersReply } from '../stores/integers-reply.js'
 import type { ScriptReply } from '../stores/types.js'
-import { clock, expiryOf, LUA_PRELUDE, load, save } from './record.js'
-
-const HEADER = /^\d+,\d+,\d+,\d+,\d+,(\d+),([A-Za-z0-9_-]*),/
+import { clock, expiryOf, LUA_PRELUDE, load, parseRecord, save } from './record.js'
 
 /**
  * read. KEYS: record, all, revoked. ARGV: hash. → {1, record} | {0}
@@ -38,12 +36,11 @@ return {0}`,
   run: (redis, [record, all, revoked], [h]) => {
     const s = redis.get(record!)
     if (s === null) return [0]
-    const header = HEADER.exec(s)
-    let alive = header !== null
-    const u = header?.[2]
-    if (alive && u !== '') {
-      const marker = redis.zscore(revoked!, u!)
-      if (marker !== null && Number(header![1]) <= marker && redis.zscore(revoked!, `${u}/${h}`) !== marker) {
+    const rec = parseRecord(s)
+    let alive = rec !== null
+    if (rec !== null && rec.u !== '') {
+      const marker = redis.zscore(revoked!, rec.u)
+      if (marker !== null && rec.r <= marker && redis.zscore(revoked!, `${rec.u}/${h}`) !== marker) {
         alive = false
       }
     }

@@ -91,7 +91,7 @@ export function createRedisStore(input: RedisConnectionInput): RedisStore {
     })
     return createStoreOverClient(cluster, common)
   }
-  // standalone: the store times its commands out itself, with one timer (stores/deadlines.ts)
+  // standalone: the store times its commands out itself, with one timer (command-deadlines.ts)
   const { commandTimeout: deadlineMs, ...standalone } = perNode
   const client = options.url
     ? new Redis(options.url, standalone)

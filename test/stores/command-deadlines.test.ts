@@ -155,6 +155,23 @@ describe('RedisStore command deadlines', () => {
     expect(await store.get('k')).toBe('v')
   }, 20_000)
 
+  it('the pub/sub connection has the same deadline: a SUBSCRIBE Redis does not answer fails with TIMEOUT', async () => {
+    const off = await store.subscribe('first', () => {})
+    server.kill('SIGSTOP')
+    try {
+      const started = performance.now()
+      const error = await store.subscribe('second', () => {}).catch((err: unknown) => err)
+      const elapsed = performance.now() - started
+      expect(isKitError(error, 'TIMEOUT')).toBe(true)
+      // the subscriber's own bound is 5 s: only the store's deadline answers this soon
+      expect(elapsed).toBeLessThan(2500)
+    } finally {
+      server.kill('SIGCONT')
+    }
+    await off()
+    await waitUntil('the store answers', async () => (await store.get('k').catch(() => null)) === 'v')
+  }, 20_000)
+
   it("the commands it makes keep ioredis's keyPrefix (keys and script KEYS) and byte replies", async () => {
     const prefixed = createRedisStore({ url: server.url, ioredis: { keyPrefix: 'pre:' } })
     const incr = defineScript<number>({
