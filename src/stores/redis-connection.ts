@@ -97,10 +97,12 @@ export class Connection {
   }
 
   /**
-   * A command that timed out is still waiting in the client's queue for a reply that may never
-   * come (a blackholed or half-open socket): every later reply would be matched to the wrong
-   * command. Drop the connection and reconnect (at most once a second), which rejects what is
-   * pending and starts clean. On a cluster, socketTimeout and the slot refresh do this per node.
+   * A command (or a batch) that timed out is still waiting in the client's queue for a reply that
+   * may never come (a blackholed or half-open socket): every later command would wait behind it.
+   * Drop the connection and reconnect (at most once a second), which rejects what is pending and
+   * starts clean. This is also what drops a silent socket (so ioredis's socketTimeout, a timer per
+   * command, is not needed: redis.ts). On a cluster, socketTimeout and the slot refresh do this
+   * per node.
    */
   #resetAfterTimeout(): void {
     if (this.isCluster || this.closed || Date.now() - this.#lastReset < 1000) return
@@ -208,7 +210,9 @@ export class Connection {
   /** Applies the client-side deadline to any promise (pipelines, scripts, subscriber calls). */
   bounded<T>(promise: Promise<T>, what: string): Promise<T> {
     return this.#bounded(promise, what).catch((err: unknown) => {
-      throw toKitError(err, what)
+      const error = toKitError(err, what)
+      if (error.code === 'TIMEOUT') this.#resetAfterTimeout()
+      throw error
     })
   }
 
@@ -238,11 +242,11 @@ export class Connection {
       }
       const onReady = () => done()
       const onEnd = () => done(new RedisKitError('UNAVAILABLE', 'Redis connection ended'))
-      const timer = setTimeout(
-        () =>
-          done(new RedisKitError('UNAVAILABLE', `Redis not ready within ${this.#options.readyTimeoutMs} ms`)),
-        this.#options.readyTimeoutMs,
-      )
+      const timer = setTimeout(() => {
+        done(new RedisKitError('UNAVAILABLE', `Redis not ready within ${this.#options.readyTimeoutMs} ms`))
+        // connected, but the handshake (HELLO, the ready check) got no answer: a silent socket
+        if (client.status === 'connect' && !this.isCluster) (client as Redis).disconnect(true)
+      }, this.#options.readyTimeoutMs)
       this.#cancelReady = () => done(new RedisKitError('CLOSED', 'the Redis store is closed'))
       client.on('ready', onReady)
       client.on('end', onEnd)

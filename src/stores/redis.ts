@@ -49,7 +49,7 @@ export function createRedisStore(input: RedisConnectionInput): RedisStore {
     enableAutoPipelining: false, // standalone: writes are batched by corking (redis-connection.ts)
     commandTimeout,
     connectTimeout,
-    socketTimeout,
+    socketTimeout: socketTimeout > 0 ? socketTimeout : undefined, // 0: none
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
     retryStrategy: reconnectDelay,
@@ -92,7 +92,11 @@ export function createRedisStore(input: RedisConnectionInput): RedisStore {
     return createStoreOverClient(cluster, common)
   }
   // standalone: the store times its commands out itself, with one timer (command-deadlines.ts)
-  const { commandTimeout: deadlineMs, ...standalone } = perNode
+  const { commandTimeout: deadlineMs, socketTimeout: silentMs, ...rest } = perNode
+  const deadline = deadlineMs ?? commandTimeout
+  const standalone = keepSocketTimeout(silentMs, deadline, options.ioredis)
+    ? { ...rest, socketTimeout: silentMs }
+    : rest
   const client = options.url
     ? new Redis(options.url, standalone)
     : new Redis({ host: options.host, port: options.port, ...standalone })
@@ -101,7 +105,18 @@ export function createRedisStore(input: RedisConnectionInput): RedisStore {
   for (const name of ['username', 'password', 'db'] as const) {
     if (options[name] !== undefined) Object.assign(client.options, { [name]: options[name] })
   }
-  return createStoreOverClient(client, { ...common, deadlineMs: deadlineMs ?? commandTimeout })
+  return createStoreOverClient(client, { ...common, deadlineMs: deadline })
+}
+
+/**
+ * ioredis's socketTimeout sets a timer and a 'data' listener for every command sent while none is
+ * armed (every command, one at a time). A standalone store resets the connection when a command
+ * passes its deadline (redis-connection.ts), which drops a silent socket sooner whenever the
+ * deadline is the shorter: then the timer is left out. Kept when asked for by name in `ioredis`.
+ */
+function keepSocketTimeout(silentMs: number | undefined, deadlineMs: number, ioredis: object | undefined) {
+  if (ioredis !== undefined && 'socketTimeout' in ioredis) return true
+  return silentMs !== undefined && silentMs > 0 && (deadlineMs <= 0 || silentMs < deadlineMs)
 }
 
 function wrapClient(
