@@ -46,6 +46,14 @@ export function keySlot(key: string | Buffer): number {
   return crc & 16383
 }
 
+/** Whether every key maps to one slot (what a multi-key command or a script needs on a cluster). */
+export function sameSlot(keys: readonly string[]): boolean {
+  if (keys.length < 2) return true
+  const slot = keySlot(keys[0]!)
+  for (let i = 1; i < keys.length; i++) if (keySlot(keys[i]!) !== slot) return false
+  return true
+}
+
 function bytesSlot(bytes: Uint8Array): number {
   const open = bytes.indexOf(0x7b) // '{'
   if (open !== -1) {

@@ -6,7 +6,7 @@
 
 import { invalidArgument, RedisKitError } from '../errors.js'
 import { describe } from '../internal/keys.js'
-import { keySlot } from '../internal/slot.js'
+import { sameSlot } from '../internal/slot.js'
 import {
   assertBitOffset,
   assertChannel,
@@ -209,15 +209,11 @@ export function isReplayable(name: CommandName): boolean {
 }
 
 function assertSameSlot(name: string, keys: string[]): void {
-  if (keys.length < 2) return
-  const slot = keySlot(keys[0]!)
-  for (let i = 1; i < keys.length; i++) {
-    if (keySlot(keys[i]!) !== slot) {
-      throw new RedisKitError(
-        'CROSSSLOT',
-        `${name}: its keys hash to different cluster slots; give them a shared {hash tag} (e.g. '{user:1}:a', '{user:1}:b')`,
-      )
-    }
+  if (!sameSlot(keys)) {
+    throw new RedisKitError(
+      'CROSSSLOT',
+      `${name}: its keys hash to different cluster slots; give them a shared {hash tag} (e.g. '{user:1}:a', '{user:1}:b')`,
+    )
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { invalidArgument, RedisKitError } from '../errors.js'
-import { keySlot } from '../internal/slot.js'
+import { sameSlot } from '../internal/slot.js'
 import type { Script, ScriptContext, ScriptReply, StoreValue } from './types.js'
 
 export interface ScriptDefinition<R extends ScriptReply> {
@@ -57,18 +57,14 @@ export function checkScriptCall(script: Script, keys: readonly string[], args: r
       `script ${script.name} takes ${script.keys.length} keys (${script.keys.join(', ')})`,
     )
   }
-  let slot = -1
   for (const key of keys) {
     if (typeof key !== 'string') throw invalidArgument(`script ${script.name}: every key must be a string`)
-    if (keys.length === 1) continue // one key is always in one slot
-    const s = keySlot(key)
-    if (slot !== -1 && s !== slot) {
-      throw new RedisKitError(
-        'CROSSSLOT',
-        `script ${script.name}: its keys hash to different cluster slots; give them a shared {hash tag}`,
-      )
-    }
-    slot = s
+  }
+  if (!sameSlot(keys)) {
+    throw new RedisKitError(
+      'CROSSSLOT',
+      `script ${script.name}: its keys hash to different cluster slots; give them a shared {hash tag}`,
+    )
   }
   if (!Array.isArray(args)) throw invalidArgument(`script ${script.name}: args must be an array`)
   for (let i = 0; i < args.length; i++) {

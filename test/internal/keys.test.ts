@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createKeyBuilder, escapeGlob, hashTag } from '../../src/internal/keys.js'
-import { keySlot } from '../../src/internal/slot.js'
+import { keySlot, sameSlot } from '../../src/internal/slot.js'
 import { clusterNodes } from '../support/env.js'
 
 describe('keys', () => {
@@ -68,5 +68,14 @@ describe('keySlot', () => {
       }),
       { numRuns: 2000, seed: 20261123 },
     )
+  })
+})
+
+describe('sameSlot', () => {
+  it('is true for keys sharing a tag, false across slots', () => {
+    expect(sameSlot(['{u:1}:a', 'x:{u:1}', '{u:1}'])).toBe(true)
+    expect(sameSlot(['a', 'b'])).toBe(false) // slots 15495 and 3300
+    expect(sameSlot(['{u:1}', '{u:1}:a', 'b'])).toBe(false)
+    expect(sameSlot(['a'])).toBe(true)
   })
 })
