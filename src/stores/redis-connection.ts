@@ -244,8 +244,10 @@ export class Connection {
       const onEnd = () => done(new RedisKitError('UNAVAILABLE', 'Redis connection ended'))
       const timer = setTimeout(() => {
         done(new RedisKitError('UNAVAILABLE', `Redis not ready within ${this.#options.readyTimeoutMs} ms`))
-        // connected, but the handshake (HELLO, the ready check) got no answer: a silent socket
-        if (client.status === 'connect' && !this.isCluster) (client as Redis).disconnect(true)
+        // connected, but a command of the handshake (HELLO, the ready check) is unanswered: a
+        // silent socket. While Redis loads its data, the ready check waits with nothing pending.
+        const pending = (client as unknown as { commandQueue?: { length: number } }).commandQueue?.length
+        if (client.status === 'connect' && pending && !this.isCluster) (client as Redis).disconnect(true)
       }, this.#options.readyTimeoutMs)
       this.#cancelReady = () => done(new RedisKitError('CLOSED', 'the Redis store is closed'))
       client.on('ready', onReady)

@@ -1,7 +1,8 @@
 /**
  * A standalone RedisStore drops a silent socket itself: a command or a batch past its deadline
- * resets the connection, so ioredis's socketTimeout (a timer and a listener per command) is left
- * out whenever the deadline comes first. It is kept when it is the shorter bound, when commands
+ * resets the connection, and so does an unanswered handshake once a call has waited
+ * connectTimeout for it (but not a ready check waiting for Redis to load). So ioredis's
+ * socketTimeout (a timer and a listener per command) is left out whenever the deadline comes first. It is kept when it is the shorter bound, when commands
  * have no deadline, or when it is asked for by name in `ioredis`.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
@@ -69,4 +70,21 @@ describe('RedisStore on a silent socket', () => {
       await store.del([key('silent')])
     },
   )
+
+  it('a connection waiting for Redis to load its data is not taken for a silent one', async () => {
+    const p = await proxy()
+    const loading = 'loading:1\r\nloading_eta_seconds:1\r\n'
+    p.reply((command) => (command[0] === 'INFO' ? `$${loading.length}\r\n${loading}\r\n` : undefined))
+    store = createRedisStore({ url: p.url, connectTimeout: '300ms', commandTimeout: '150ms' })
+    const error = await store.get(key('loading')).catch((err: unknown) => err)
+    expect(isKitError(error, 'UNAVAILABLE')).toBe(true)
+    expect(store.client.status).toBe('connect') // answered, waiting to ask again
+    expect(p.stats().accepted).toBe(1)
+    p.reply(undefined) // loaded: the next ready check passes
+    await waitUntil(
+      'the store answers',
+      async () => (await store!.get(key('loading')).catch(() => 'x')) === null,
+    )
+    expect(p.stats().accepted).toBe(1)
+  })
 })
