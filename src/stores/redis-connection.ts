@@ -88,8 +88,7 @@ export class Connection {
     return pending.then(
       parse ? (reply: unknown) => parse(this.#settled(reply)) : this.#settled,
       (err: unknown) => {
-        const error = toKitError(this.#unsettled(err), argv[0])
-        if (error.code === 'TIMEOUT') this.#resetAfterTimeout()
+        const error = this.#failed(this.#unsettled(err), argv[0])
         if (recover) return recover(error)
         throw error
       },
@@ -97,8 +96,9 @@ export class Connection {
   }
 
   /**
-   * A command (or a batch) that timed out is still waiting in the client's queue for a reply that
-   * may never come (a blackholed or half-open socket): every later command would wait behind it.
+   * A command (a batch, a handshake: see whenReady) that timed out is still waiting in the
+   * client's queue for a reply that may never come (a blackholed or half-open socket): every
+   * later command would wait behind it.
    * Drop the connection and reconnect (at most once a second), which rejects what is pending and
    * starts clean. This is also what drops a silent socket (so ioredis's socketTimeout, a timer per
    * command, is not needed: redis.ts). On a cluster, socketTimeout and the slot refresh do this
@@ -210,10 +210,15 @@ export class Connection {
   /** Applies the client-side deadline to any promise (pipelines, scripts, subscriber calls). */
   bounded<T>(promise: Promise<T>, what: string): Promise<T> {
     return this.#bounded(promise, what).catch((err: unknown) => {
-      const error = toKitError(err, what)
-      if (error.code === 'TIMEOUT') this.#resetAfterTimeout()
-      throw error
+      throw this.#failed(err, what)
     })
+  }
+
+  /** A failure as a RedisKitError; a TIMEOUT also resets the connection (#resetAfterTimeout). */
+  #failed(err: unknown, what: string): RedisKitError {
+    const error = toKitError(err, what)
+    if (error.code === 'TIMEOUT') this.#resetAfterTimeout()
+    return error
   }
 
   #bounded<T>(promise: Promise<T>, what: string): Promise<T> {
@@ -246,8 +251,7 @@ export class Connection {
         done(new RedisKitError('UNAVAILABLE', `Redis not ready within ${this.#options.readyTimeoutMs} ms`))
         // connected, but a command of the handshake (HELLO, the ready check) is unanswered: a
         // silent socket. While Redis loads its data, the ready check waits with nothing pending.
-        const pending = (client as unknown as { commandQueue?: { length: number } }).commandQueue?.length
-        if (client.status === 'connect' && pending && !this.isCluster) (client as Redis).disconnect(true)
+        if (client.status === 'connect' && (client as Redis).commandQueue?.length) this.#resetAfterTimeout()
       }, this.#options.readyTimeoutMs)
       this.#cancelReady = () => done(new RedisKitError('CLOSED', 'the Redis store is closed'))
       client.on('ready', onReady)

@@ -116,7 +116,8 @@ export function createRedisStore(input: RedisConnectionInput): RedisStore {
  */
 function keepSocketTimeout(silentMs: number | undefined, deadlineMs: number, ioredis: object | undefined) {
   if (ioredis !== undefined && 'socketTimeout' in ioredis) return true
-  return silentMs !== undefined && silentMs > 0 && (deadlineMs <= 0 || silentMs < deadlineMs)
+  // perNode holds undefined for socketTimeout 0 (none)
+  return silentMs !== undefined && (deadlineMs <= 0 || silentMs < deadlineMs)
 }
 
 function wrapClient(
