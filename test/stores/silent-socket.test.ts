@@ -2,8 +2,9 @@
  * A standalone RedisStore drops a silent socket itself: a command or a batch past its deadline
  * resets the connection, and so does an unanswered handshake once a call has waited
  * connectTimeout for it (but not a ready check waiting for Redis to load). So ioredis's
- * socketTimeout (a timer and a listener per command) is left out whenever the deadline comes first. It is kept when it is the shorter bound, when commands
- * have no deadline, or when it is asked for by name in `ioredis`.
+ * socketTimeout (a timer and a listener per command) is left out whenever the deadline comes
+ * first. It is kept when it is the shorter bound, when commands have no deadline, or when it is
+ * asked for by name in `ioredis`.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { isKitError } from '../../src/errors.js'
